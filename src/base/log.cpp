@@ -1,0 +1,156 @@
+#include "base/log.hpp"
+
+#include <atomic>
+#include <memory>
+
+#include <spdlog/sinks/stdout_sinks.h>
+#include <spdlog/spdlog.h>
+
+namespace heron::log {
+namespace {
+
+std::atomic<Level> g_level{Level::info};
+std::atomic<Format> g_format{Format::text};
+
+std::shared_ptr<spdlog::logger> logger() {
+  static std::shared_ptr<spdlog::logger> instance = [] {
+    auto l = std::make_shared<spdlog::logger>("heron",
+                                              std::make_shared<spdlog::sinks::stderr_sink_mt>());
+    l->set_level(spdlog::level::trace);
+    l->flush_on(spdlog::level::trace);
+    return l;
+  }();
+  return instance;
+}
+
+void apply_pattern(Format format) {
+  // The text format carries its own time and level; JSON lines put them inside the object.
+  if (format == Format::text) {
+    logger()->set_pattern("%Y-%m-%dT%H:%M:%S.%eZ %l %v", spdlog::pattern_time_type::utc);
+  } else {
+    logger()->set_pattern("{\"ts\":\"%Y-%m-%dT%H:%M:%S.%eZ\",%v", spdlog::pattern_time_type::utc);
+  }
+}
+
+bool needs_quotes(std::string_view v) {
+  if (v.empty()) return true;
+  for (unsigned char c : v) {
+    if (c <= 0x20 || c == '"' || c == '=' || c == '\\' || c == 0x7f) return true;
+  }
+  return false;
+}
+
+void append_escaped(std::string& out, std::string_view v) {
+  for (unsigned char c : v) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (c < 0x20 || c == 0x7f) {
+          static constexpr char hex[] = "0123456789abcdef";
+          out += "\\u00";
+          out += hex[c >> 4];
+          out += hex[c & 15];
+        } else {
+          out += static_cast<char>(c);
+        }
+    }
+  }
+}
+
+const char* level_name(Level level) {
+  switch (level) {
+    case Level::debug: return "debug";
+    case Level::info: return "info";
+    case Level::warn: return "warn";
+    case Level::error: return "error";
+  }
+  return "info";
+}
+
+spdlog::level::level_enum to_spdlog(Level level) {
+  switch (level) {
+    case Level::debug: return spdlog::level::debug;
+    case Level::info: return spdlog::level::info;
+    case Level::warn: return spdlog::level::warn;
+    case Level::error: return spdlog::level::err;
+  }
+  return spdlog::level::info;
+}
+
+}  // namespace
+
+void init(Level level, Format format) {
+  g_level = level;
+  g_format = format;
+  apply_pattern(format);
+}
+
+void set_level(Level level) { g_level = level; }
+
+bool enabled(Level level) { return level >= g_level.load(std::memory_order_relaxed); }
+
+bool parse_level(std::string_view text, Level& out) {
+  if (text == "debug") out = Level::debug;
+  else if (text == "info") out = Level::info;
+  else if (text == "warn") out = Level::warn;
+  else if (text == "error") out = Level::error;
+  else return false;
+  return true;
+}
+
+std::string format_line(Format format, Level level, std::string_view event,
+                        std::initializer_list<Field> fields) {
+  std::string line;
+  line.reserve(128);
+  if (format == Format::text) {
+    line += event;
+    for (const Field& f : fields) {
+      line += ' ';
+      line += f.key;
+      line += '=';
+      if (needs_quotes(f.value)) {
+        line += '"';
+        append_escaped(line, f.value);
+        line += '"';
+      } else {
+        line += f.value;
+      }
+    }
+    return line;
+  }
+  line += "{\"level\":\"";
+  line += level_name(level);
+  line += "\",\"event\":\"";
+  append_escaped(line, event);
+  line += '"';
+  for (const Field& f : fields) {
+    line += ",\"";
+    append_escaped(line, f.key);
+    line += "\":\"";
+    append_escaped(line, f.value);
+    line += '"';
+  }
+  line += '}';
+  return line;
+}
+
+void emit(Level level, std::string_view event, std::initializer_list<Field> fields) {
+  if (!enabled(level)) return;
+  try {
+    static const bool patterned = (apply_pattern(g_format.load()), true);
+    (void)patterned;
+    const Format format = g_format.load();
+    std::string line = format_line(format, level, event, fields);
+    // The JSON pattern opens the object with the timestamp, so drop our own opening brace.
+    std::string_view body = format == Format::json ? std::string_view(line).substr(1) : line;
+    logger()->log(to_spdlog(level), "{}", body);
+  } catch (...) {
+    // Logging must never take a session down.
+  }
+}
+
+}  // namespace heron::log

@@ -1,0 +1,79 @@
+#pragma once
+// heron.toml: the schema, its defaults, and loading with precise errors.
+//
+// Every key is documented in docs/config.md. An invalid file is refused as a whole with
+// "file:line:column: key: what was expected" (toml++ gives the source positions), so a typo
+// never starts a half-configured mail server. Unknown keys are errors too.
+// Thread: start-up and reload only. Failure: Result with the message above.
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/result.hpp"
+
+namespace heron::config {
+
+enum class Role { mx, submission, submissions, imap, imaps, pop3, pop3s };
+enum class TlsMode { none, starttls, implicit };
+
+struct Listener {
+  std::string name;  // e.g. "mx"; defaults to the role name
+  Role role = Role::mx;
+  std::string address = "0.0.0.0";  // IPv4 or IPv6 literal
+  uint16_t port = 25;
+  TlsMode tls = TlsMode::starttls;
+};
+
+struct Tls {
+  std::filesystem::path cert_file;  // PEM chain; empty means no TLS
+  std::filesystem::path key_file;  // PEM private key
+};
+
+struct Limits {
+  uint64_t max_message_size = 50ull * 1024 * 1024;  // octets; advertised as SIZE
+  uint32_t max_recipients = 100;
+  uint32_t max_line_length = 1000;  // octets including CRLF
+  uint32_t max_errors = 10;  // bad commands before 421
+  std::chrono::seconds idle_timeout{300};  // RFC 5321 4.5.3.2.7: at least 5 minutes
+  std::chrono::seconds session_timeout{1800};  // whole connection
+  uint32_t max_connections = 1000;
+  uint32_t max_connections_per_ip = 20;
+};
+
+struct Smtp {
+  bool normalize_bare_line_ends = false;  // false: reject bare CR/LF in DATA with 5xx
+};
+
+struct Log {
+  std::string level = "info";  // debug, info, warn, error
+  std::string format = "text";  // text, json
+};
+
+struct Config {
+  std::filesystem::path source;  // the file it came from, empty for built-in defaults
+  std::string hostname = "localhost";  // our FQDN: greeting, Received, EHLO
+  std::filesystem::path data_dir = "/var/lib/heron";
+  std::vector<Listener> listeners;
+  Tls tls;
+  Limits limits;
+  Smtp smtp;
+  Log log;
+};
+
+// Parses TOML text; source_name is used in error messages ("heron.toml:3:9: ...").
+// Relative paths in the file are resolved against base_dir.
+Result<Config> parse(std::string_view text, std::string_view source_name,
+                     const std::filesystem::path& base_dir = {});
+Result<Config> load(const std::filesystem::path& file);
+
+// Renders a config back to TOML that parse() accepts (the demo and quickstart write it).
+std::string to_toml(const Config& config);
+
+std::string_view role_name(Role role);
+std::string_view tls_mode_name(TlsMode mode);
+
+}  // namespace heron::config

@@ -1,0 +1,99 @@
+#pragma once
+// The sans-I/O SMTP server session (RFC 5321, with RFC 1870 SIZE, 2920 PIPELINING,
+// 3030 CHUNKING, 6152 8BITMIME, 6531 SMTPUTF8, 2034 ENHANCEDSTATUSCODES, 3207 STARTTLS).
+//
+// The driver (server/smtp) owns the socket. It feeds the bytes it reads, then calls next()
+// until it returns Event::need_input, writing take_output() whenever it is about to block:
+// replies to pipelined commands are thus batched (RFC 2920 3.2). Decisions that need the store
+// (is this recipient ours? is the message on disk?) come back as events; the machine processes
+// no further input until the driver answers them. Sequence rules and limits (commands out of
+// order, 100 recipients, line length, SIZE, error count) are the machine's own, through a
+// command table of {verb, check, proceed}.
+// Input: untrusted. Thread: one session. Failure: protocol errors become replies; after
+// max_errors bad commands the machine answers 421 and asks to close.
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "proto/smtp/command.hpp"
+#include "proto/smtp/data_decoder.hpp"
+#include "proto/smtp/path.hpp"
+#include "proto/smtp/reply.hpp"
+
+namespace heron::smtp {
+
+struct ServerPolicy {
+  std::string hostname = "localhost";
+  size_t max_line = 1000;  // octets including CRLF (RFC 5321 4.5.3.1.4: 512; we allow 1000)
+  uint64_t max_message_size = 50 * 1024 * 1024;
+  size_t max_recipients = 100;
+  size_t max_errors = 10;
+  bool starttls = false;  // offer STARTTLS (a certificate is configured, TLS not yet active)
+  bool tls_active = false;  // the connection is already TLS (implicit TLS, or after STARTTLS)
+  BareLineEnds bare_line_ends = BareLineEnds::reject;
+};
+
+struct Envelope {
+  std::string helo;  // the EHLO/HELO argument
+  bool esmtp = false;  // EHLO rather than HELO
+  Path mail_from;
+  std::vector<Param> mail_params;
+  std::vector<Path> recipients;  // accepted ones only
+  bool smtputf8 = false;  // MAIL FROM ... SMTPUTF8
+  bool chunked = false;  // the body came by BDAT
+};
+
+class ServerMachine {
+ public:
+  enum class Event {
+    need_input,  // write take_output(), then read and feed()
+    check_recipient,  // look pending_recipient() up, then answer_recipient()
+    message_ready,  // make envelope()/message() durable, then answer_message()
+    start_tls,  // write take_output() (the 220), handshake, then tls_started()
+    close,  // write take_output() and close the connection
+  };
+
+  explicit ServerMachine(ServerPolicy policy);  // queues the 220 greeting
+
+  void feed(std::string_view bytes);
+  Event next();
+  std::string take_output();
+  bool has_output() const { return !out_.empty(); }
+
+  const Path& pending_recipient() const { return pending_rcpt_; }
+  const std::vector<Param>& pending_recipient_params() const { return pending_rcpt_params_; }
+  // accepted: the recipient joins the envelope and reply (normally 250 2.1.5) is sent.
+  void answer_recipient(bool accepted, const Reply& reply);
+
+  const Envelope& envelope() const { return env_; }
+  std::string& message() { return message_; }
+  // Sends the reply and ends the transaction whatever it says (RFC 5321 4.1.1.4).
+  void answer_message(const Reply& reply);
+
+  // After the handshake: drops every byte buffered before it (STARTTLS command injection,
+  // CVE-2011-0411) and returns to the initial state, where the client must EHLO again.
+  void tls_started();
+  // The driver's idle or session timer fired: queue 421 4.4.2 and ask to close.
+  void timed_out();
+  // The server is shutting down or over a connection limit: queue 421 and ask to close.
+  void shutdown(const Reply& reply);
+
+  const ServerPolicy& policy() const { return policy_; }
+  // Protocol name for the Received header: SMTP, ESMTP, ESMTPS, UTF8SMTP, UTF8SMTPS...
+  std::string received_protocol() const;
+
+  // ... private state: see server_machine.cpp ...
+ private:
+  ServerPolicy policy_;
+  Envelope env_;
+  Path pending_rcpt_;
+  std::vector<Param> pending_rcpt_params_;
+  std::string message_;
+  std::string in_;
+  std::string out_;
+};
+
+}  // namespace heron::smtp
