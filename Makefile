@@ -1,0 +1,55 @@
+# Heron: the two commands of the quick start are `make demo` and `make test`.
+# Every target installs what is missing (tools/install-deps.sh), builds what is stale, and runs.
+
+PRESET      ?= release
+BUILD_DIR   := build/$(PRESET)
+HERON       := $(BUILD_DIR)/heron
+JOBS        ?= $(shell nproc)
+FUZZ_SECONDS ?= 60
+
+.PHONY: all deps build demo test unit integration test-asan bench fuzz format clean
+
+all: build
+
+deps:
+	@./tools/install-deps.sh
+
+$(BUILD_DIR)/build.ninja: | deps
+	cmake --preset $(PRESET)
+
+build: deps $(BUILD_DIR)/build.ninja
+	cmake --build --preset $(PRESET) -j $(JOBS)
+
+demo: build
+	$(HERON) serve --demo
+
+# Unit tests (GoogleTest) and integration tests (the real binary on loopback), through ctest.
+test: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+unit: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -E '^integration\.'
+
+integration: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -R '^integration\.'
+
+# Unit tests under AddressSanitizer and UndefinedBehaviorSanitizer.
+test-asan: deps
+	cmake --preset asan-ubsan
+	cmake --build --preset asan-ubsan -j $(JOBS) --target heron_unit_tests
+	./build/asan-ubsan/tests/heron_unit_tests
+
+bench: build
+	HERON_BIN=$(abspath $(HERON)) ./bench/run.sh
+
+# Builds every libFuzzer target with clang and runs each for FUZZ_SECONDS on its corpus.
+fuzz: deps
+	cmake --preset fuzz
+	cmake --build --preset fuzz -j $(JOBS)
+	./tools/run-fuzzers.sh build/fuzz $(FUZZ_SECONDS)
+
+format:
+	clang-format -i $$(git ls-files '*.cpp' '*.hpp')
+
+clean:
+	rm -rf build

@@ -1,0 +1,49 @@
+#pragma once
+// The `heron` subcommands. main.cpp parses the command line (CLI11) and calls these.
+// Each returns the process exit code and prints its own errors to stderr.
+// Thread: the main thread, at start-up. Failure: a message and a non-zero code.
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "config/config.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace heron::app {
+
+// Opens the store named by the config's data_dir, or prints why not (exit code 1).
+std::unique_ptr<store::sqlite::SqliteStore> open_store(const config::Config& config);
+
+int serve(const config::Config& config);
+// `heron serve --demo`: makes (first run) or reuses (later runs) ./demo-data, then serves.
+int serve_demo(const std::filesystem::path& demo_dir);
+
+int domain_add(const config::Config& c, const std::string& name);
+int domain_list(const config::Config& c);
+int domain_del(const config::Config& c, const std::string& name);
+
+// An empty password with generate=false means "read it from stdin".
+int user_add(const config::Config& c, const std::string& address,
+             std::optional<std::string> password);
+int user_list(const config::Config& c, const std::string& domain);
+int user_passwd(const config::Config& c, const std::string& address,
+                std::optional<std::string> password);
+int user_del(const config::Config& c, const std::string& address);
+
+int alias_add(const config::Config& c, const std::string& source,
+              const std::vector<std::string>& targets);
+int alias_list(const config::Config& c, const std::string& domain);
+int alias_del(const config::Config& c, const std::string& source, const std::string& target);
+
+int mailbox_list(const config::Config& c, const std::string& user);
+int message_list(const config::Config& c, const std::string& user, const std::string& mailbox);
+int message_get(const config::Config& c, const std::string& user, const std::string& mailbox,
+                uint32_t uid);
+
+// A random password of 20 characters from an unambiguous alphabet.
+std::string generate_password();
+
+}  // namespace heron::app

@@ -1,0 +1,97 @@
+// `heron serve --demo`: a working server with no setup. The first run makes ./demo-data with
+// a config, a self-signed certificate, the domain example.test and the user
+// demo@example.test, whose generated password is printed once (only its Argon2id hash is
+// kept). Later runs reuse all of it.
+
+#include <iostream>
+
+#include "app/commands.hpp"
+#include "base/fs.hpp"
+#include "tls/context.hpp"
+
+namespace heron::app {
+namespace {
+
+constexpr const char* kDomain = "example.test";
+constexpr const char* kUser = "demo@example.test";
+constexpr const char* kHostname = "mail.example.test";
+
+config::Config demo_config(const std::filesystem::path& dir) {
+  config::Config c;
+  c.hostname = kHostname;
+  c.data_dir = dir;
+  c.tls.cert_file = dir / "tls" / "cert.pem";
+  c.tls.key_file = dir / "tls" / "key.pem";
+  config::Listener mx;
+  mx.name = "mx";
+  mx.role = config::Role::mx;
+  mx.address = "127.0.0.1";
+  mx.port = 2525;
+  mx.tls = config::TlsMode::starttls;
+  c.listeners.push_back(mx);
+  return c;
+}
+
+}  // namespace
+
+int serve_demo(const std::filesystem::path& demo_dir) {
+  std::filesystem::path dir = std::filesystem::absolute(demo_dir);
+  std::filesystem::path config_file = dir / "heron.toml";
+  if (!std::filesystem::exists(config_file)) {
+    config::Config fresh = demo_config(dir);
+    if (auto r = fs::ensure_dir(dir / "tls"); !r) {
+      std::cerr << "heron: " << r.error().message << "\n";
+      return 1;
+    }
+    if (auto r = tls::generate_self_signed(kHostname, fresh.tls.cert_file, fresh.tls.key_file); !r) {
+      std::cerr << "heron: " << r.error().message << "\n";
+      return 1;
+    }
+    if (auto r = fs::write_durable(config_file, config::to_toml(fresh)); !r) {
+      std::cerr << "heron: " << r.error().message << "\n";
+      return 1;
+    }
+  }
+  auto loaded = config::load(config_file);
+  if (!loaded) {
+    std::cerr << "heron: " << loaded.error().message << "\n";
+    return 2;
+  }
+  const config::Config& config = *loaded;
+  {
+    auto store = open_store(config);
+    if (!store) return 1;
+    auto local = store->is_local_domain(kDomain);
+    if (local && !*local) {
+      if (auto d = store->add_domain(kDomain); !d) {
+        std::cerr << "heron: " << d.error().message << "\n";
+        return 1;
+      }
+    }
+    auto existing = store->find_account(kUser);
+    std::cout << "Heron demo, data in " << dir.string() << " (config " << config_file.string()
+              << ")\n";
+    if (existing && !*existing) {
+      std::string password = generate_password();
+      if (auto a = store->add_account(kUser, password); !a) {
+        std::cerr << "heron: " << a.error().message << "\n";
+        return 1;
+      }
+      std::cout << "  user " << kUser << " password " << password
+                << "  (shown once; only its hash is stored)\n";
+    } else {
+      std::cout << "  user " << kUser << " (password shown on first start; reset it with: heron -c "
+                << config_file.string() << " user passwd " << kUser << ")\n";
+    }
+  }
+  for (const auto& l : config.listeners) {
+    std::cout << "  " << config::role_name(l.role) << " on " << l.address << ":" << l.port << " ("
+              << config::tls_mode_name(l.tls) << ")\n";
+  }
+  std::cout << "  try: swaks --server 127.0.0.1:2525 --to " << kUser << "\n"
+            << "  then: heron -c " << config_file.string() << " message list " << kUser << "\n"
+            << std::flush;
+  return serve(config);
+}
+
+}  // namespace heron::app

@@ -1,0 +1,117 @@
+// `heron serve`: opens the store, reconciles it, binds every listener, and runs the event
+// loop until SIGTERM or SIGINT. Roles whose servers are not built yet are skipped with a
+// warning rather than bound, so a full production config already loads today.
+
+#include <iostream>
+#include <thread>
+#include <vector>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include "app/commands.hpp"
+#include "base/log.hpp"
+#include "net/limits.hpp"
+#include "net/listener.hpp"
+#include "server/smtp/server.hpp"
+#include "tls/context.hpp"
+
+namespace heron::app {
+
+namespace asio = boost::asio;
+
+namespace {
+
+void init_logging(const config::Config& config) {
+  log::Level level = log::Level::info;
+  log::parse_level(config.log.level, level);
+  log::init(level, config.log.format == "json" ? log::Format::json : log::Format::text);
+}
+
+}  // namespace
+
+int serve(const config::Config& config) {
+  init_logging(config);
+  if (config.listeners.empty()) {
+    std::cerr << "heron: " << config.source.string() << " has no [[listener]]: nothing to serve\n";
+    return 2;
+  }
+  auto store = open_store(config);
+  if (!store) return 1;
+  auto report = store->reconcile();
+  if (!report) {
+    log::error("store.reconcile.failed", {{"error", report.error().message}});
+    return 1;
+  }
+  log::info("store.reconciled", {{"orphan_blobs_removed", report->orphan_blobs_removed},
+                                 {"missing_blobs_quarantined", report->missing_blobs_quarantined},
+                                 {"temp_files_removed", report->temp_files_removed}});
+
+  std::shared_ptr<tls::Context> tls;
+  if (!config.tls.cert_file.empty()) {
+    auto ctx = tls::make_server_context(config.tls.cert_file, config.tls.key_file);
+    if (!ctx) {
+      log::error("tls.config.failed", {{"error", ctx.error().message}});
+      return 1;
+    }
+    tls = *ctx;
+  }
+
+  asio::io_context io;
+  net::ConnectionLimits limits(config.limits.max_connections, config.limits.max_connections_per_ip);
+  std::vector<std::unique_ptr<server::smtp::Server>> smtp_servers;
+  std::vector<std::unique_ptr<net::Listener>> listeners;
+
+  for (const auto& l : config.listeners) {
+    if (l.role != config::Role::mx) {
+      log::warn("server.listener.skipped",
+                {{"listener", l.name}, {"role", config::role_name(l.role)},
+                 {"reason", "role not implemented yet"}});
+      continue;
+    }
+    server::smtp::Settings settings{l, config.hostname, config.limits, config.smtp,
+                                    l.tls == config::TlsMode::none ? nullptr : tls};
+    auto& srv = smtp_servers.emplace_back(
+        std::make_unique<server::smtp::Server>(settings, *store, *store));
+    net::tcp::endpoint endpoint(asio::ip::make_address(l.address), l.port);
+    auto listener = std::make_unique<net::Listener>(
+        io, l.name, endpoint, limits, srv->busy_reply(),
+        [s = srv.get()](net::Stream stream) { return s->serve(std::move(stream)); });
+    if (auto r = listener->open(); !r) {
+      log::error("server.listen.failed", {{"error", r.error().message}});
+      return 1;
+    }
+    listeners.push_back(std::move(listener));
+  }
+  if (listeners.empty()) {
+    log::error("server.no_listeners", {{"reason", "no listener has a role that is served yet"}});
+    return 2;
+  }
+  for (auto& l : listeners) {
+    l->start();
+    auto ep = l->local_endpoint();
+    log::info("server.listening",
+              {{"listener", l->name()}, {"address", ep.address().to_string()}, {"port", ep.port()}});
+  }
+
+  asio::signal_set signals(io, SIGINT, SIGTERM);
+  signals.async_wait([&](const boost::system::error_code& ec, int signo) {
+    if (ec) return;
+    log::info("server.stopping", {{"signal", signo}});
+    for (auto& l : listeners) l->stop();
+    io.stop();
+  });
+
+  log::info("server.ready", {{"hostname", config.hostname},
+                             {"data_dir", config.data_dir.string()},
+                             {"version", HERON_VERSION}});
+  unsigned threads = std::max(2u, std::thread::hardware_concurrency());
+  std::vector<std::thread> pool;
+  for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
+  io.run();
+  for (auto& t : pool) t.join();
+  log::info("server.stopped");
+  return 0;
+}
+
+}  // namespace heron::app

@@ -1,0 +1,61 @@
+#include "net/stream.hpp"
+
+#include <boost/asio/read.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+
+namespace heron::net {
+
+Stream::Stream(tcp::socket socket) : plain_(std::move(socket)) {
+  error_code ec;
+  remote_ = plain_->remote_endpoint(ec);
+  local_ = plain_->local_endpoint(ec);
+  plain_->set_option(tcp::no_delay(true), ec);
+}
+
+tcp::socket& Stream::socket() { return tls_ ? tls_->next_layer() : *plain_; }
+
+asio::awaitable<size_t> Stream::read_some(char* data, size_t size, error_code& ec) {
+  auto token = asio::redirect_error(asio::use_awaitable, ec);
+  if (tls_) co_return co_await tls_->async_read_some(asio::buffer(data, size), token);
+  co_return co_await plain_->async_read_some(asio::buffer(data, size), token);
+}
+
+asio::awaitable<void> Stream::write_all(std::string_view data, error_code& ec) {
+  auto token = asio::redirect_error(asio::use_awaitable, ec);
+  if (tls_) {
+    co_await asio::async_write(*tls_, asio::buffer(data.data(), data.size()), token);
+  } else {
+    co_await asio::async_write(*plain_, asio::buffer(data.data(), data.size()), token);
+  }
+}
+
+asio::awaitable<void> Stream::handshake(tls::Context& context, error_code& ec) {
+  if (tls_) {
+    ec = asio::error::already_connected;
+    co_return;
+  }
+  tls_.emplace(std::move(*plain_), context);
+  plain_.reset();
+  co_await tls_->async_handshake(asio::ssl::stream_base::server,
+                                 asio::redirect_error(asio::use_awaitable, ec));
+}
+
+std::string Stream::tls_description() const {
+  if (!tls_) return {};
+  return tls::describe(const_cast<asio::ssl::stream<tcp::socket>&>(*tls_).native_handle());
+}
+
+void Stream::cancel() {
+  error_code ec;
+  socket().cancel(ec);
+}
+
+void Stream::close() {
+  error_code ec;
+  socket().shutdown(tcp::socket::shutdown_both, ec);
+  socket().close(ec);
+}
+
+}  // namespace heron::net

@@ -1,0 +1,254 @@
+#include "server/smtp/session.hpp"
+
+#include <ctime>
+
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/redirect_error.hpp>
+#include <boost/asio/use_awaitable.hpp>
+
+#include "base/fs.hpp"
+#include "base/log.hpp"
+#include "base/metrics.hpp"
+#include "base/strings.hpp"
+#include "server/smtp/received.hpp"
+#include "store/async.hpp"
+
+namespace heron::server::smtp {
+
+namespace asio = boost::asio;
+using Event = heron::smtp::ServerMachine::Event;
+using heron::smtp::Reply;
+
+namespace {
+
+constexpr size_t kReadChunk = 64 * 1024;
+constexpr std::chrono::seconds kHandshakeTimeout{60};
+constexpr std::chrono::seconds kFinalWriteTimeout{10};
+
+}  // namespace
+
+Session::Session(Server& server, net::Stream stream)
+    : server_(server),
+      stream_(std::move(stream)),
+      machine_(server.policy()),
+      timer_(stream_.socket().get_executor()),
+      session_end_(std::chrono::steady_clock::now() + server.settings().limits.session_timeout),
+      id_(fs::random_hex(6)),
+      ip_(stream_.remote().address().to_string()),
+      read_buffer_(kReadChunk) {}
+
+asio::awaitable<void> Session::run() {
+  log::info("smtp.connect", {{"sid", id_},
+                             {"ip", ip_},
+                             {"listener", server_.settings().listener.name}});
+  asio::co_spawn(timer_.get_executor(), watchdog(), asio::detached);
+  try {
+    co_await converse();
+  } catch (const std::exception& e) {
+    log::error("smtp.session.error", {{"sid", id_}, {"error", e.what()}});
+    metrics::inc("heron_session_errors_total", "protocol", "smtp");
+  }
+  done_ = true;
+  timer_.cancel();
+  stream_.close();
+  log::info("smtp.disconnect", {{"sid", id_}, {"transactions", transactions_}});
+}
+
+void Session::arm(std::chrono::seconds timeout) {
+  auto deadline = std::min(std::chrono::steady_clock::now() + timeout, session_end_);
+  timer_.expires_at(deadline);  // wakes the watchdog, which waits again on the new expiry
+}
+
+// Idle and session timeouts: when the timer expires, pending I/O is cancelled and the
+// session learns it through timed_out_. Runs on the session's strand.
+asio::awaitable<void> Session::watchdog() {
+  auto self = shared_from_this();
+  while (!done_) {
+    boost::system::error_code ec;
+    co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    if (done_) break;
+    if (timer_.expiry() <= std::chrono::steady_clock::now()) {
+      timed_out_ = true;
+      stream_.cancel();
+      timer_.expires_at(std::chrono::steady_clock::time_point::max());
+    }
+  }
+}
+
+asio::awaitable<void> Session::converse() {
+  if (server_.settings().listener.tls == config::TlsMode::implicit) {
+    if (!co_await start_tls()) co_return;
+  }
+  while (true) {
+    switch (machine_.next()) {
+      case Event::need_input:
+        if (!co_await flush()) co_return;
+        if (!co_await read_more()) {
+          if (!timed_out_) co_return;  // the client went away
+          log::info("smtp.timeout", {{"sid", id_}, {"ip", ip_}});
+          metrics::inc("heron_smtp_timeouts_total");
+          machine_.timed_out();
+        }
+        break;
+      case Event::check_recipient:
+        check_recipient();
+        break;
+      case Event::message_ready:
+        co_await deliver();
+        break;
+      case Event::start_tls:
+        if (!co_await flush()) co_return;
+        if (!co_await start_tls()) co_return;
+        machine_.tls_started();
+        break;
+      case Event::close:
+        arm(kFinalWriteTimeout);
+        co_await flush();
+        co_return;
+    }
+  }
+}
+
+asio::awaitable<bool> Session::flush() {
+  if (!machine_.has_output()) co_return true;
+  std::string out = machine_.take_output();
+  if (!timed_out_) arm(server_.settings().limits.idle_timeout);
+  boost::system::error_code ec;
+  co_await stream_.write_all(out, ec);
+  co_return !ec;
+}
+
+asio::awaitable<bool> Session::read_more() {
+  arm(server_.settings().limits.idle_timeout);
+  boost::system::error_code ec;
+  size_t n = co_await stream_.read_some(read_buffer_.data(), read_buffer_.size(), ec);
+  if (ec) {
+    if (timed_out_) arm(kFinalWriteTimeout);  // time to write the 421
+    co_return false;
+  }
+  machine_.feed(std::string_view(read_buffer_.data(), n));
+  co_return true;
+}
+
+asio::awaitable<bool> Session::start_tls() {
+  const auto& context = server_.settings().tls;
+  if (!context) co_return false;
+  arm(kHandshakeTimeout);
+  boost::system::error_code ec;
+  co_await stream_.handshake(*context, ec);
+  if (ec) {
+    log::info("smtp.tls.failed", {{"sid", id_}, {"ip", ip_}, {"error", ec.message()}});
+    metrics::inc("heron_tls_handshake_failures_total", "protocol", "smtp");
+    co_return false;
+  }
+  log::info("smtp.tls", {{"sid", id_}, {"tls", stream_.tls_description()}});
+  co_return true;
+}
+
+void Session::check_recipient() {
+  const auto& path = machine_.pending_recipient();
+  const auto& env = machine_.envelope();
+  recipients_.resize(env.recipients.size());  // drops what an ended transaction left behind
+
+  std::string address = path.address();
+  if (path.domain.empty()) {
+    // RFC 5321 4.1.1.3: "RCPT TO:<Postmaster>" must work; it is the postmaster of our host.
+    address = "postmaster@" + server_.settings().hostname;
+  }
+  auto reject = [&](const Reply& reply, const char* reason) {
+    log::info("smtp.rcpt", {{"sid", id_},
+                            {"ip", ip_},
+                            {"from", env.mail_from.address()},
+                            {"rcpt", address},
+                            {"result", reply.code},
+                            {"reason", reason}});
+    metrics::inc("heron_smtp_rejects_total", "reason", reason);
+    machine_.answer_recipient(false, reply);
+  };
+
+  auto resolved = server_.directory().resolve(address);
+  if (!resolved) {
+    log::error("smtp.rcpt.lookup_failed", {{"sid", id_}, {"error", resolved.error().message}});
+    reject({451, "4.3.0", "Temporary lookup failure, try again later"}, "lookup_failed");
+    return;
+  }
+  switch (resolved->status) {
+    case store::Resolution::Status::not_local_domain:
+      // Never an open relay: mail from the MX port goes to our own domains only.
+      reject({550, "5.7.1", "Relaying denied: <" + address + "> is not a local domain"}, "relay");
+      return;
+    case store::Resolution::Status::unknown_user:
+      reject({550, "5.1.1", "<" + address + ">: mailbox does not exist"}, "unknown_user");
+      return;
+    case store::Resolution::Status::local:
+      break;
+  }
+  if (resolved->accounts.empty()) {
+    // Only remote alias targets: forwarding needs the outbound queue (not built yet), and
+    // accepting mail we cannot deliver would lose it.
+    reject({451, "4.3.0", "<" + address + ">: forwarding is not available yet"}, "forward");
+    return;
+  }
+  if (!resolved->forwards.empty()) {
+    log::warn("smtp.rcpt.forward_skipped",
+              {{"sid", id_}, {"rcpt", address}, {"forwards", resolved->forwards.size()}});
+  }
+  recipients_.push_back({address, std::move(resolved->accounts)});
+  machine_.answer_recipient(true, {250, "2.1.5", "Ok"});
+}
+
+std::string Session::transaction_id() { return id_ + std::to_string(transactions_); }
+
+asio::awaitable<void> Session::deliver() {
+  ++transactions_;
+  const auto& env = machine_.envelope();
+  recipients_.resize(env.recipients.size());
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  const std::string id = transaction_id();
+
+  ReceivedInfo info;
+  info.helo = env.helo;
+  info.client_ip = ip_;
+  info.by_host = server_.settings().hostname;
+  info.protocol = machine_.received_protocol();
+  info.id = id;
+  info.tls = stream_.tls_description();
+  if (env.recipients.size() == 1) info.for_recipient = env.recipients.front().address();
+  info.unix_time = now;
+
+  std::string& body = machine_.message();
+  std::string message = received_header(info);
+  message.reserve(message.size() + body.size());
+  message += body;
+  body.clear();
+  const uint64_t size = message.size();
+  const std::string from = env.mail_from.address();
+
+  auto delivery = delivery::local::build(from, std::move(message), recipients_, now);
+  auto result = co_await store::async_deliver(server_.mail(), std::move(delivery),
+                                              asio::use_awaitable);
+  Reply reply;
+  if (result) {
+    reply = {250, "2.0.0", "Ok: delivered as " + id};
+    metrics::inc("heron_smtp_messages_accepted_total");
+  } else {
+    reply = {451, "4.3.0", "Local storage error, try again later"};
+    metrics::inc("heron_smtp_rejects_total", "reason", "store_error");
+    log::error("smtp.deliver.failed", {{"sid", id_}, {"id", id}, {"error", result.error().message}});
+  }
+  // RFC 5321 transaction log: one line per recipient with its outcome.
+  for (const auto& rcpt : recipients_) {
+    log::info("smtp.delivery", {{"sid", id_},
+                                {"id", id},
+                                {"ip", ip_},
+                                {"from", from},
+                                {"rcpt", rcpt.address},
+                                {"size", size},
+                                {"result", reply.code}});
+  }
+  recipients_.clear();
+  machine_.answer_message(reply);
+}
+
+}  // namespace heron::server::smtp

@@ -1,0 +1,242 @@
+"""Integration harness: boots the real `heron` binary on free loopback ports.
+
+Every protocol test reuses it. A Heron instance writes its own config into a fresh temporary
+directory, prepares domains and users through the real CLI, starts `heron serve`, waits until
+the log says `server.ready`, and stops it afterwards. When a test fails, the instance's
+directory (config, data, log) is kept and its path and log tail are printed.
+
+Only loopback addresses are used. The binary comes from $HERON_BIN (set by ctest), or
+build/release/heron.
+"""
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import tempfile
+import time
+import unittest
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+HERON_BIN = os.environ.get("HERON_BIN", os.path.join(REPO, "build", "release", "heron"))
+
+
+def free_port(address="127.0.0.1"):
+    """A TCP port that was free a moment ago on `address`."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind((address, 0))
+        return s.getsockname()[1]
+
+
+def toml_value(value):
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    return '"' + str(value).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class Heron:
+    """One heron process with its own data directory and config."""
+
+    def __init__(self, hostname="mx.example.test", address="127.0.0.1", tls=True,
+                 limits=None, smtp=None, extra_listeners=(), keep=False):
+        self.dir = tempfile.mkdtemp(prefix="heron-it-")
+        self.hostname = hostname
+        self.address = address
+        self.smtp_port = free_port(address)
+        self.limits = dict(limits or {})
+        self.smtp = dict(smtp or {})
+        self.extra_listeners = list(extra_listeners)
+        self.tls = tls
+        self.keep = keep
+        self.proc = None
+        self.log_path = os.path.join(self.dir, "heron.log")
+        self.config_path = os.path.join(self.dir, "heron.toml")
+        if tls:
+            self._make_certificate()
+        self.write_config()
+
+    # -- setup -----------------------------------------------------------------------------
+
+    def _make_certificate(self):
+        self.cert = os.path.join(self.dir, "cert.pem")
+        self.key = os.path.join(self.dir, "key.pem")
+        subprocess.run(
+            ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+             "-nodes", "-keyout", self.key, "-out", self.cert, "-days", "30",
+             "-subj", "/CN=" + self.hostname, "-addext", "subjectAltName=DNS:" + self.hostname],
+            check=True, capture_output=True)
+
+    def write_config(self, text=None):
+        if text is None:
+            lines = [f"hostname = {toml_value(self.hostname)}",
+                     f"data_dir = {toml_value(os.path.join(self.dir, 'data'))}", ""]
+            if self.tls:
+                lines += ["[tls]", f"cert_file = {toml_value(self.cert)}",
+                          f"key_file = {toml_value(self.key)}", ""]
+            listeners = [{"name": "mx", "role": "mx", "address": self.address,
+                          "port": self.smtp_port, "tls": "starttls" if self.tls else "none"}]
+            listeners += self.extra_listeners
+            for listener in listeners:
+                lines.append("[[listener]]")
+                lines += [f"{k} = {toml_value(v)}" for k, v in listener.items()]
+                lines.append("")
+            for section, values in (("limits", self.limits), ("smtp", self.smtp)):
+                if values:
+                    lines.append(f"[{section}]")
+                    lines += [f"{k} = {toml_value(v)}" for k, v in values.items()]
+                    lines.append("")
+            text = "\n".join(lines)
+        with open(self.config_path, "w", encoding="utf-8") as f:
+            f.write(text)
+
+    def cli(self, *args, check=True, input=None):
+        """Runs `heron -c <config> args...`; returns the CompletedProcess (bytes)."""
+        result = subprocess.run([HERON_BIN, "-c", self.config_path, *args], capture_output=True,
+                                input=input, timeout=60)
+        if check and result.returncode != 0:
+            raise AssertionError(f"heron {' '.join(args)} failed ({result.returncode}): "
+                                 f"{result.stderr.decode(errors='replace')}")
+        return result
+
+    def add_domain(self, name):
+        self.cli("domain", "add", name)
+
+    def add_user(self, address, password="secret-password"):
+        self.cli("user", "add", address, "--password", password)
+
+    def add_alias(self, source, *targets):
+        self.cli("alias", "add", source, *targets)
+
+    # -- process ---------------------------------------------------------------------------
+
+    def start(self, timeout=20):
+        log = open(self.log_path, "ab")
+        self.proc = subprocess.Popen([HERON_BIN, "-c", self.config_path, "serve"],
+                                     stdout=log, stderr=log)
+        log.close()
+        deadline = time.time() + timeout
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise AssertionError(f"heron exited with {self.proc.returncode}:\n{self.log_tail()}")
+            if "server.ready" in self.log_text():
+                return self
+            time.sleep(0.02)
+        raise AssertionError("heron did not become ready:\n" + self.log_tail())
+
+    def stop(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+        self.proc = None
+
+    def kill9(self):
+        if self.proc and self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGKILL)
+            self.proc.wait()
+        self.proc = None
+
+    def cleanup(self, failed=False):
+        self.stop()
+        if failed or self.keep:
+            print(f"\n--- heron instance kept in {self.dir}; log tail:\n{self.log_tail()}")
+        else:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+    def log_text(self):
+        try:
+            with open(self.log_path, encoding="utf-8", errors="replace") as f:
+                return f.read()
+        except FileNotFoundError:
+            return ""
+
+    def log_tail(self, lines=60):
+        return "\n".join(self.log_text().splitlines()[-lines:])
+
+    # -- inspecting the store through the CLI ----------------------------------------------
+
+    def uids(self, user, mailbox="INBOX"):
+        out = self.cli("message", "list", user, mailbox).stdout.decode()
+        return [int(line.split()[0]) for line in out.splitlines()[1:] if line.strip()]
+
+    def message(self, user, uid, mailbox="INBOX"):
+        return self.cli("message", "get", user, mailbox, str(uid)).stdout
+
+    def messages(self, user, mailbox="INBOX"):
+        return [self.message(user, uid, mailbox) for uid in self.uids(user, mailbox)]
+
+
+class HeronTestCase(unittest.TestCase):
+    """A TestCase whose instances are cleaned up, and kept for inspection when a test fails."""
+
+    def setUp(self):
+        self._instances = []
+
+    def heron(self, **kwargs):
+        instance = Heron(**kwargs)
+        self._instances.append(instance)
+        return instance
+
+    def tearDown(self):
+        outcome = getattr(self, "_outcome", None)
+        failed = False
+        if outcome is not None:
+            result = getattr(outcome, "result", None)
+            if result is not None:
+                failed = any(test is self for test, _ in result.failures + result.errors)
+            elif hasattr(outcome, "errors"):
+                failed = any(exc for _, exc in outcome.errors)
+        for instance in self._instances:
+            instance.cleanup(failed=failed)
+
+
+class RawSmtp:
+    """A byte-exact SMTP client over a plain socket, for what smtplib will not send."""
+
+    def __init__(self, host, port, timeout=10):
+        self.sock = socket.create_connection((host, port), timeout=timeout)
+        self.buf = b""
+
+    def send(self, data):
+        self.sock.sendall(data)
+
+    def reply(self):
+        """Reads one (possibly multi-line) reply; returns (code, text)."""
+        lines = []
+        while True:
+            while b"\r\n" not in self.buf:
+                chunk = self.sock.recv(65536)
+                if not chunk:
+                    raise ConnectionError("connection closed; got " + repr(self.buf))
+                self.buf += chunk
+            line, self.buf = self.buf.split(b"\r\n", 1)
+            lines.append(line.decode("utf-8", errors="replace"))
+            if len(line) < 4 or line[3:4] != b"-":
+                return int(lines[-1][:3]), "\n".join(l[4:] for l in lines)
+
+    def cmd(self, line):
+        self.send(line.encode() + b"\r\n")
+        return self.reply()
+
+    def closed(self, timeout=5):
+        """True if the server closes the connection within timeout."""
+        self.sock.settimeout(timeout)
+        try:
+            while True:
+                data = self.sock.recv(65536)
+                if not data:
+                    return True
+                self.buf += data
+        except ConnectionResetError:
+            return True
+        except socket.timeout:
+            return False
+
+    def close(self):
+        self.sock.close()
