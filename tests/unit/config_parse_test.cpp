@@ -496,5 +496,36 @@ TEST_F(ConfigLoad, Directory) {
   EXPECT_EQ(r.error().message, "cannot read " + dir_.string() + ": Is a directory");
 }
 
+// The shipped example and the one in docs/config.md must stay loadable.
+const std::filesystem::path kSourceDir =
+    std::filesystem::path(__FILE__).parent_path().parent_path().parent_path();
+
+TEST(ConfigExamples, PackagedConfigLoads) {
+  auto r = load(kSourceDir / "packaging" / "heron.toml");
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->listeners.size(), 7u);
+  const uint16_t ports[] = {25, 587, 465, 143, 993, 110, 995};
+  for (size_t i = 0; i < 7; ++i) {
+    EXPECT_EQ(r->listeners[i].port, ports[i]);
+    EXPECT_EQ(r->listeners[i].tls, default_tls_mode(r->listeners[i].role));
+  }
+  Config defaults;  // every other value there is the default, written out
+  EXPECT_EQ(r->limits, defaults.limits);
+  EXPECT_EQ(r->smtp, defaults.smtp);
+  EXPECT_EQ(r->log, defaults.log);
+}
+
+TEST(ConfigExamples, DocumentedExampleParses) {
+  std::ifstream in(kSourceDir / "docs" / "config.md");
+  const std::string doc((std::istreambuf_iterator<char>(in)), {});
+  const size_t section = doc.find("## Complete example");
+  ASSERT_NE(section, std::string::npos);
+  const size_t begin = doc.find("```toml\n", section) + 8;
+  const size_t end = doc.find("```", begin);
+  auto r = parse(std::string_view(doc).substr(begin, end - begin), "config.md");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->listeners.size(), 4u);
+}
+
 }  // namespace
 }  // namespace heron::config
