@@ -19,7 +19,10 @@
 #include <cstring>
 #include <initializer_list>
 #include <limits>
+#include <map>
 #include <optional>
+#include <tuple>
+#include <utility>
 
 #include "base/log.hpp"
 #include "config/config.hpp"
@@ -35,8 +38,8 @@ constexpr std::array kRoles{Role::mx,    Role::submission, Role::submissions, Ro
                             Role::imaps, Role::pop3,       Role::pop3s};
 constexpr std::array kTlsModes{TlsMode::none, TlsMode::starttls, TlsMode::implicit};
 
-// Durations above this would overflow when a caller adds them to a nanosecond clock; nobody
-// needs an hour-long SMTP idle timer, let alone a year.
+// A year is longer than any timeout needs, and keeps callers far from the ~292 years at which
+// seconds overflow when converted to a nanosecond clock's duration.
 constexpr std::chrono::seconds kMaxDuration{365L * 86400};
 constexpr uint64_t kMaxConfigBytes = 16u << 20;
 
@@ -388,34 +391,40 @@ class Walker {
                 got);
       }
 
-      for (size_t j = 0; j < i; ++j) {
-        const Listener& other = config.listeners[j];
-        const ListenerSource& osrc = sources_[j];
-        if (other.port != l.port || !overlaps(src, osrc)) continue;
+      if (auto j = first_overlap(i, l.port)) {
+        const Listener& other = config.listeners[*j];
         const auto where = src.port != nullptr ? src.port->source().begin : src.table.begin;
-        const std::string owner = "listener[" + std::to_string(j) + "] (\"" + other.name + "\")";
+        const std::string owner = "listener[" + std::to_string(*j) + "] (\"" + other.name + "\")";
         const std::string clash = endpoint(l) == endpoint(other)
                                       ? ", already used by " + owner
                                       : ", which overlaps " + endpoint(other) + " of " + owner;
         diag_.add(where, path + ": expected an address and port no other listener uses, got " +
                              endpoint(l) + clash);
-        break;
       }
     }
   }
 
-  // Same family and either the same address or one of them the wildcard: Linux refuses to
-  // bind a listening socket in either case, so say so here with a position instead.
-  static bool overlaps(const ListenerSource& a, const ListenerSource& b) {
-    if (a.family != b.family) return false;
-    const size_t len = a.family == AF_INET ? 4 : 16;
-    auto is_any = [len](const ListenerSource& s) {
-      return std::all_of(s.address.begin(), s.address.begin() + static_cast<long>(len),
-                         [](unsigned char c) { return c == 0; });
-    };
-    return is_any(a) || is_any(b) ||
-           std::equal(a.address.begin(), a.address.begin() + static_cast<long>(len),
-                      b.address.begin());
+  // The earliest listener before i whose socket would collide with i's: same family and port,
+  // and the same address or either of them the wildcard. Linux refuses to bind a listening
+  // socket in either case, so say so here, with a position. Map lookups, not a pairwise scan,
+  // so a file with thousands of listeners still loads in linear time.
+  std::optional<size_t> first_overlap(size_t i, uint16_t port) {
+    using Endpoint = std::tuple<int, uint16_t, std::array<unsigned char, 16>>;
+    const ListenerSource& src = sources_[i];
+    const Endpoint exact{src.family, port, src.address};
+    const Endpoint wildcard{src.family, port, {}};
+    std::optional<size_t> found;
+    if (auto it = bound_.find(exact); it != bound_.end()) {
+      found = it->second;
+    } else if (auto w = bound_.find(wildcard); w != bound_.end()) {
+      found = w->second;
+    } else if (exact == wildcard) {
+      if (auto f = first_on_port_.find({src.family, port}); f != first_on_port_.end())
+        found = f->second;
+    }
+    bound_.emplace(exact, i);
+    first_on_port_.emplace(std::pair{src.family, port}, i);
+    return found;
   }
 
   static std::string endpoint(const Listener& l) {
@@ -426,6 +435,10 @@ class Walker {
   Diagnostics& diag_;
   std::filesystem::path base_dir_;
   std::vector<ListenerSource> sources_;
+  // For first_overlap(): every (family, port, address) seen, and the first listener on each
+  // (family, port).
+  std::map<std::tuple<int, uint16_t, std::array<unsigned char, 16>>, size_t> bound_;
+  std::map<std::pair<int, uint16_t>, size_t> first_on_port_;
 };
 
 }  // namespace

@@ -385,6 +385,19 @@ address = "127.0.0.1"
 )"),
             "heron.toml:4:1: listener[1]: expected an address and port no other listener uses, "
             "got 127.0.0.1:25, which overlaps 0.0.0.0:25 of listener[0] (\"mx\")");
+  // ... in either order.
+  EXPECT_EQ(error_of(R"([[listener]]
+role = "imaps"
+address = "::1"
+[[listener]]
+role = "imaps"
+address = "::"
+[tls]
+cert_file = "c"
+key_file = "k"
+)"),
+            "heron.toml:4:1: listener[1]: expected an address and port no other listener uses, "
+            "got [::]:993, which overlaps [::1]:993 of listener[0] (\"imaps\")");
   // Different ports, different specific addresses, or different families are fine.
   auto r = parse(R"([[listener]]
 role = "mx"
