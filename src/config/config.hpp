@@ -77,12 +77,20 @@ struct Config {
 };
 
 // Parses TOML text; source_name is used in error messages ("heron.toml:3:9: ...").
-// Relative paths in the file are resolved against base_dir.
+// Relative paths in the file are resolved against base_dir (left relative if it is empty).
+// On failure the message has one line per problem in file order (at most ten, then a count).
+// source is set to source_name.
 Result<Config> parse(std::string_view text, std::string_view source_name,
                      const std::filesystem::path& base_dir = {});
+// Reads file and parses it with base_dir = its absolute directory; an unreadable file gives
+// "cannot read <file>: <strerror>".
 Result<Config> load(const std::filesystem::path& file);
 
-// Renders a config back to TOML that parse() accepts (the demo and quickstart write it).
+// Renders a config back to TOML that parse() accepts (the demo and quickstart write it):
+// every key spelled out, sizes and durations suffixed ("50M", "5m"). parse(to_toml(c)) == c
+// for any c that parse() produced, apart from source. It does not validate: a hand-built
+// Config with an invalid value renders a file that parse() refuses, a listener with an empty
+// name comes back named after its role, and paths must be valid UTF-8 (TOML strings are).
 std::string to_toml(const Config& config);
 
 std::string_view role_name(Role role);
