@@ -26,35 +26,45 @@ struct Listener {
   std::string address = "0.0.0.0";  // IPv4 or IPv6 literal
   uint16_t port = 25;
   TlsMode tls = TlsMode::starttls;
+
+  bool operator==(const Listener&) const = default;
 };
 
 struct Tls {
   std::filesystem::path cert_file;  // PEM chain; empty means no TLS
-  std::filesystem::path key_file;  // PEM private key
+  std::filesystem::path key_file;   // PEM private key
+
+  bool operator==(const Tls&) const = default;
 };
 
 struct Limits {
   uint64_t max_message_size = 50ull * 1024 * 1024;  // octets; advertised as SIZE
   uint32_t max_recipients = 100;
-  uint32_t max_line_length = 1000;  // octets including CRLF
-  uint32_t max_errors = 10;  // bad commands before 421
-  std::chrono::seconds idle_timeout{300};  // RFC 5321 4.5.3.2.7: at least 5 minutes
+  uint32_t max_line_length = 1000;             // octets including CRLF
+  uint32_t max_errors = 10;                    // bad commands before 421
+  std::chrono::seconds idle_timeout{300};      // RFC 5321 4.5.3.2.7: at least 5 minutes
   std::chrono::seconds session_timeout{1800};  // whole connection
   uint32_t max_connections = 1000;
   uint32_t max_connections_per_ip = 20;
+
+  bool operator==(const Limits&) const = default;
 };
 
 struct Smtp {
   bool normalize_bare_line_ends = false;  // false: reject bare CR/LF in DATA with 5xx
+
+  bool operator==(const Smtp&) const = default;
 };
 
 struct Log {
-  std::string level = "info";  // debug, info, warn, error
+  std::string level = "info";   // debug, info, warn, error
   std::string format = "text";  // text, json
+
+  bool operator==(const Log&) const = default;
 };
 
 struct Config {
-  std::filesystem::path source;  // the file it came from, empty for built-in defaults
+  std::filesystem::path source;        // the file it came from, empty for built-in defaults
   std::string hostname = "localhost";  // our FQDN: greeting, Received, EHLO
   std::filesystem::path data_dir = "/var/lib/heron";
   std::vector<Listener> listeners;
@@ -62,18 +72,33 @@ struct Config {
   Limits limits;
   Smtp smtp;
   Log log;
+
+  bool operator==(const Config&) const = default;
 };
 
 // Parses TOML text; source_name is used in error messages ("heron.toml:3:9: ...").
-// Relative paths in the file are resolved against base_dir.
+// Relative paths in the file are resolved against base_dir (left relative if it is empty).
+// On failure the message has one line per problem in file order (at most ten, then a count).
+// source is set to source_name.
 Result<Config> parse(std::string_view text, std::string_view source_name,
                      const std::filesystem::path& base_dir = {});
+// Reads file and parses it with base_dir = its absolute directory; an unreadable file gives
+// "cannot read <file>: <strerror>".
 Result<Config> load(const std::filesystem::path& file);
 
-// Renders a config back to TOML that parse() accepts (the demo and quickstart write it).
+// Renders a config back to TOML that parse() accepts (the demo and quickstart write it):
+// every key spelled out, sizes and durations suffixed ("50M", "5m"). parse(to_toml(c)) == c
+// for any c that parse() produced, apart from source. It does not validate: a hand-built
+// Config with an invalid value renders a file that parse() refuses, a listener with an empty
+// name comes back named after its role, and paths must be valid UTF-8 (TOML strings are).
 std::string to_toml(const Config& config);
 
 std::string_view role_name(Role role);
 std::string_view tls_mode_name(TlsMode mode);
+
+// What a [[listener]] gets when it leaves out port or tls: the role's IANA port (25, 587, 465,
+// 143, 993, 110, 995) and starttls, or implicit for submissions/imaps/pop3s.
+uint16_t default_port(Role role);
+TlsMode default_tls_mode(Role role);
 
 }  // namespace heron::config

@@ -1,0 +1,494 @@
+// heron.toml -> Config: schema walk, per-key checks, then cross-key checks.
+//
+// Input is untrusted text (an operator's typo, or a fuzzer). toml++ does the TOML grammar and
+// hands back a tree whose every node and key carries its line and column; this file walks that
+// tree against the schema below. Every problem found is collected with its position instead of
+// stopping at the first, and the message lists them in file order, so one run of `heron` shows
+// every typo. Cross-key checks (certificate needed, listeners colliding) run only on a file
+// whose keys are all individually valid, so one mistake is never reported twice.
+
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <unistd.h>
+
+#include <toml++/toml.h>
+#include <algorithm>
+#include <array>
+#include <cerrno>
+#include <cstring>
+#include <initializer_list>
+#include <limits>
+#include <map>
+#include <optional>
+#include <tuple>
+#include <utility>
+
+#include "base/log.hpp"
+#include "config/config.hpp"
+#include "config/detail/diagnostics.hpp"
+#include "config/units.hpp"
+
+namespace heron::config {
+namespace {
+
+using detail::Diagnostics;
+
+constexpr std::array kRoles{Role::mx,    Role::submission, Role::submissions, Role::imap,
+                            Role::imaps, Role::pop3,       Role::pop3s};
+constexpr std::array kTlsModes{TlsMode::none, TlsMode::starttls, TlsMode::implicit};
+
+// A year is longer than any timeout needs, and keeps callers far from the ~292 years at which
+// seconds overflow when converted to a nanosecond clock's duration.
+constexpr std::chrono::seconds kMaxDuration{365L * 86400};
+constexpr uint64_t kMaxConfigBytes = 16u << 20;
+
+constexpr std::string_view kSizeExpected =
+    "a size from 1 octet: an integer, or a string with a K, M or G suffix such as \"50M\"";
+constexpr std::string_view kDurationExpected =
+    "a duration from 1s to 365d: seconds, or a string with an s, m, h or d suffix such as "
+    "\"5m\"";
+constexpr std::string_view kUint32Expected = "an integer from 1 to 4294967295";
+
+// Where a listener's keys came from, for the cross-key checks after the walk.
+struct ListenerSource {
+  toml::source_region table;
+  const toml::node* port = nullptr;
+  const toml::node* tls = nullptr;
+  std::array<unsigned char, 16> address{};  // inet_pton output, for comparing "::1" forms
+  int family = 0;
+};
+
+bool has_control_char(std::string_view s) {
+  return std::any_of(s.begin(), s.end(), [](char c) {
+    const auto u = static_cast<unsigned char>(c);
+    return u < 0x20 || u == 0x7f;
+  });
+}
+
+// RFC 1123 2.1 host names: LDH labels of 1-63 octets, 253 in all. A final all-digit label
+// would make it an address literal (RFC 3696 2), which is not a name.
+bool plausible_hostname(std::string_view name) {
+  if (name.empty() || name.size() > 253) return false;
+  size_t label_start = 0;
+  bool all_digits = true;
+  for (size_t i = 0; i <= name.size(); ++i) {
+    if (i == name.size() || name[i] == '.') {
+      const size_t len = i - label_start;
+      if (len == 0 || len > 63) return false;
+      if (name[label_start] == '-' || name[i - 1] == '-') return false;
+      if (i == name.size()) return !all_digits;
+      label_start = i + 1;
+      all_digits = true;
+      continue;
+    }
+    const char c = name[i];
+    const bool digit = c >= '0' && c <= '9';
+    const bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!digit && !alpha && c != '-') return false;
+    all_digits = all_digits && digit;
+  }
+  return false;  // not reached
+}
+
+// Listener names end up in log fields and metric labels: keep them to a safe alphabet.
+bool plausible_listener_name(std::string_view name) {
+  if (name.empty() || name.size() > 64) return false;
+  return std::all_of(name.begin(), name.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '_' || c == '.';
+  });
+}
+
+std::string join_names(auto values, auto name_of) {
+  std::string out;
+  for (const auto& v : values) {
+    if (!out.empty()) out += ", ";
+    out += name_of(v);
+  }
+  return out;
+}
+
+// Walks one parsed document. Each read_* records an error on mismatch and leaves the default
+// in place, so the walk always finishes and reports everything.
+class Walker {
+ public:
+  Walker(Diagnostics& diag, const std::filesystem::path& base_dir)
+      : diag_(diag), base_dir_(base_dir) {}
+
+  void walk(const toml::table& root, Config& out) {
+    check_keys(root, "", {"hostname", "data_dir", "tls", "listener", "limits", "smtp", "log"});
+    if (const auto* n = root.get("hostname")) read_hostname(*n, out.hostname);
+    if (const auto* n = root.get("data_dir")) read_path(*n, "data_dir", out.data_dir);
+    if (const auto* t = table_at(root, "tls")) read_tls(*t, out.tls);
+    if (const auto* n = root.get("listener")) read_listeners(*n, out.listeners);
+    if (const auto* t = table_at(root, "limits")) read_limits(*t, out.limits);
+    if (const auto* t = table_at(root, "smtp")) {
+      check_keys(*t, "smtp", {"normalize_bare_line_ends"});
+      if (const auto* n = t->get("normalize_bare_line_ends"))
+        read_bool(*n, "smtp.normalize_bare_line_ends", out.smtp.normalize_bare_line_ends);
+    }
+    if (const auto* t = table_at(root, "log")) read_log(*t, out.log);
+
+    if (diag_.empty()) cross_check(root, out);
+  }
+
+ private:
+  // --- structure -------------------------------------------------------------------------
+
+  void check_keys(const toml::table& table, std::string_view path,
+                  std::initializer_list<std::string_view> known) {
+    for (const auto& [key, node] : table) {
+      if (std::find(known.begin(), known.end(), key.str()) != known.end()) continue;
+      diag_.unknown_key(key.source().begin, path, key.str(), known);
+    }
+  }
+
+  const toml::table* table_at(const toml::table& parent, std::string_view key) {
+    const auto* node = parent.get(key);
+    if (node == nullptr) return nullptr;
+    if (const auto* t = node->as_table()) return t;
+    diag_.expected(*node, key, "a table");
+    return nullptr;
+  }
+
+  // --- scalars -----------------------------------------------------------------------------
+
+  const std::string* string_at(const toml::node& node, std::string_view path,
+                               std::string_view expected) {
+    if (const auto* s = node.as_string()) return &s->get();
+    diag_.expected(node, path, expected);
+    return nullptr;
+  }
+
+  void read_hostname(const toml::node& node, std::string& out) {
+    constexpr std::string_view expected =
+        "a fully qualified host name (letters, digits, hyphens and dots)";
+    const auto* s = string_at(node, "hostname", expected);
+    if (s == nullptr) return;
+    if (!plausible_hostname(*s)) return diag_.expected(node, "hostname", expected);
+    out = *s;
+  }
+
+  // Relative paths are taken against the config file's directory, not the process's working
+  // directory, so `heron -c ./heron.toml` and the systemd unit agree.
+  void read_path(const toml::node& node, std::string_view path, std::filesystem::path& out) {
+    constexpr std::string_view expected = "a non-empty path string";
+    const auto* s = string_at(node, path, expected);
+    if (s == nullptr) return;
+    if (s->empty() || has_control_char(*s)) return diag_.expected(node, path, expected);
+    std::filesystem::path p(*s);
+    if (p.is_relative() && !base_dir_.empty()) p = (base_dir_ / p).lexically_normal();
+    out = std::move(p);
+  }
+
+  void read_bool(const toml::node& node, std::string_view path, bool& out) {
+    if (const auto* b = node.as_boolean()) {
+      out = b->get();
+      return;
+    }
+    diag_.expected(node, path, "true or false");
+  }
+
+  std::optional<int64_t> read_int(const toml::node& node, std::string_view path, int64_t min,
+                                  int64_t max, std::string_view expected) {
+    const auto* i = node.as_integer();
+    if (i == nullptr || i->get() < min || i->get() > max) {
+      diag_.expected(node, path, expected);
+      return std::nullopt;
+    }
+    return i->get();
+  }
+
+  void read_u32(const toml::node& node, std::string_view path, uint32_t& out) {
+    if (auto v = read_int(node, path, 1, std::numeric_limits<uint32_t>::max(), kUint32Expected))
+      out = static_cast<uint32_t>(*v);
+  }
+
+  void read_size(const toml::node& node, std::string_view path, uint64_t& out) {
+    std::optional<uint64_t> v;
+    if (const auto* i = node.as_integer()) {
+      if (i->get() > 0) v = static_cast<uint64_t>(i->get());
+    } else if (const auto* s = node.as_string()) {
+      v = parse_size(s->get());
+    }
+    if (!v || *v == 0) return diag_.expected(node, path, kSizeExpected);
+    out = *v;
+  }
+
+  void read_duration(const toml::node& node, std::string_view path, std::chrono::seconds& out) {
+    std::optional<std::chrono::seconds> v;
+    if (const auto* i = node.as_integer()) {
+      v = std::chrono::seconds(i->get());
+    } else if (const auto* s = node.as_string()) {
+      v = parse_duration(s->get());
+    }
+    if (!v || v->count() < 1 || *v > kMaxDuration)
+      return diag_.expected(node, path, kDurationExpected);
+    out = *v;
+  }
+
+  // Matches a string against a closed set of names; "expected one of a, b, c" otherwise.
+  template <class E, size_t N>
+  std::optional<E> read_enum(const toml::node& node, std::string_view path,
+                             const std::array<E, N>& values, std::string_view (*name_of)(E)) {
+    if (const auto* s = node.as_string()) {
+      for (E v : values) {
+        if (s->get() == name_of(v)) return v;
+      }
+    }
+    diag_.expected(node, path, "one of " + join_names(values, name_of));
+    return std::nullopt;
+  }
+
+  // --- sections ----------------------------------------------------------------------------
+
+  void read_tls(const toml::table& t, Tls& out) {
+    check_keys(t, "tls", {"cert_file", "key_file"});
+    if (const auto* n = t.get("cert_file")) read_path(*n, "tls.cert_file", out.cert_file);
+    if (const auto* n = t.get("key_file")) read_path(*n, "tls.key_file", out.key_file);
+  }
+
+  void read_limits(const toml::table& t, Limits& out) {
+    check_keys(t, "limits",
+               {"max_message_size", "max_recipients", "max_line_length", "max_errors",
+                "idle_timeout", "session_timeout", "max_connections", "max_connections_per_ip"});
+    if (const auto* n = t.get("max_message_size"))
+      read_size(*n, "limits.max_message_size", out.max_message_size);
+    if (const auto* n = t.get("max_recipients"))
+      read_u32(*n, "limits.max_recipients", out.max_recipients);
+    if (const auto* n = t.get("max_line_length"))
+      read_u32(*n, "limits.max_line_length", out.max_line_length);
+    if (const auto* n = t.get("max_errors")) read_u32(*n, "limits.max_errors", out.max_errors);
+    if (const auto* n = t.get("idle_timeout"))
+      read_duration(*n, "limits.idle_timeout", out.idle_timeout);
+    if (const auto* n = t.get("session_timeout"))
+      read_duration(*n, "limits.session_timeout", out.session_timeout);
+    if (const auto* n = t.get("max_connections"))
+      read_u32(*n, "limits.max_connections", out.max_connections);
+    if (const auto* n = t.get("max_connections_per_ip"))
+      read_u32(*n, "limits.max_connections_per_ip", out.max_connections_per_ip);
+  }
+
+  void read_log(const toml::table& t, Log& out) {
+    check_keys(t, "log", {"level", "format"});
+    if (const auto* n = t.get("level")) {
+      log::Level level{};
+      const auto* s = n->as_string();
+      if (s != nullptr && log::parse_level(s->get(), level)) {
+        out.level = s->get();
+      } else {
+        diag_.expected(*n, "log.level", "one of debug, info, warn, error");
+      }
+    }
+    if (const auto* n = t.get("format")) {
+      const auto* s = n->as_string();
+      if (s != nullptr && (s->get() == "text" || s->get() == "json")) {
+        out.format = s->get();
+      } else {
+        diag_.expected(*n, "log.format", "one of text, json");
+      }
+    }
+  }
+
+  void read_listeners(const toml::node& node, std::vector<Listener>& out) {
+    const auto* array = node.as_array();
+    if (array == nullptr || !array->is_array_of_tables()) {
+      // An empty inline array is harmless; anything else is a shape mistake.
+      if (array != nullptr && array->empty()) return;
+      return diag_.expected(node, "listener", "an array of tables ([[listener]])");
+    }
+    for (size_t i = 0; i < array->size(); ++i) {
+      const auto& t = *array->get(i)->as_table();
+      const std::string path = "listener[" + std::to_string(i) + "]";
+      check_keys(t, path, {"name", "role", "address", "port", "tls"});
+      Listener l;
+      ListenerSource src;
+      src.table = t.source();
+
+      if (const auto* n = t.get("role")) {
+        if (auto r = read_enum(*n, path + ".role", kRoles, role_name)) l.role = *r;
+      } else {
+        diag_.missing(t.source().begin, path + ".role", "one of " + join_names(kRoles, role_name));
+      }
+      l.name = std::string(role_name(l.role));
+      l.port = default_port(l.role);
+      l.tls = default_tls_mode(l.role);
+
+      if (const auto* n = t.get("name")) {
+        constexpr std::string_view expected = "a name of 1 to 64 letters, digits, '-', '_' or '.'";
+        const auto* s = string_at(*n, path + ".name", expected);
+        if (s != nullptr && plausible_listener_name(*s)) {
+          l.name = *s;
+        } else if (s != nullptr) {
+          diag_.expected(*n, path + ".name", expected);
+        }
+      }
+      if (const auto* n = t.get("address")) {
+        constexpr std::string_view expected = "an IPv4 or IPv6 address literal";
+        const auto* s = string_at(*n, path + ".address", expected);
+        if (s != nullptr) {
+          l.address = *s;
+          // Embedded NULs would let inet_pton() accept a prefix of the string.
+          if (s->find('\0') != std::string::npos || !to_binary(*s, src)) {
+            diag_.expected(*n, path + ".address", expected);
+          }
+        }
+      } else {
+        to_binary(l.address, src);
+      }
+      if (const auto* n = t.get("port")) {
+        if (auto p = read_int(*n, path + ".port", 1, 65535, "an integer from 1 to 65535"))
+          l.port = static_cast<uint16_t>(*p);
+        src.port = n;
+      }
+      if (const auto* n = t.get("tls")) {
+        if (auto m = read_enum(*n, path + ".tls", kTlsModes, tls_mode_name)) l.tls = *m;
+        src.tls = n;
+      }
+      out.push_back(std::move(l));
+      sources_.push_back(src);
+    }
+  }
+
+  static bool to_binary(const std::string& address, ListenerSource& src) {
+    if (inet_pton(AF_INET, address.c_str(), src.address.data()) == 1) {
+      src.family = AF_INET;
+      return true;
+    }
+    if (inet_pton(AF_INET6, address.c_str(), src.address.data()) == 1) {
+      src.family = AF_INET6;
+      return true;
+    }
+    return false;
+  }
+
+  // --- cross-key checks --------------------------------------------------------------------
+
+  void cross_check(const toml::table& root, const Config& config) {
+    const auto* tls = root.get_as<toml::table>("tls");
+    const bool has_cert = !config.tls.cert_file.empty();
+    const bool has_key = !config.tls.key_file.empty();
+    if (has_cert != has_key) {
+      const char* present = has_cert ? "cert_file" : "key_file";
+      const char* absent = has_cert ? "key_file" : "cert_file";
+      diag_.missing(tls->get(present)->source().begin, std::string("tls.") + absent,
+                    std::string("a path when tls.") + present + " is set");
+    }
+
+    for (size_t i = 0; i < config.listeners.size(); ++i) {
+      const Listener& l = config.listeners[i];
+      const ListenerSource& src = sources_[i];
+      const std::string path = "listener[" + std::to_string(i) + "]";
+
+      if (l.tls != TlsMode::none && !(has_cert && has_key)) {
+        std::string got = "\"" + std::string(tls_mode_name(l.tls)) + "\"";
+        if (src.tls == nullptr)
+          got += " (the default for role " + std::string(role_name(l.role)) + ")";
+        diag_.add(
+            src.tls != nullptr ? src.tls->source().begin : src.table.begin,
+            path + ".tls: expected \"none\" unless tls.cert_file and tls.key_file are set, got " +
+                got);
+      }
+
+      if (auto j = first_overlap(i, l.port)) {
+        const Listener& other = config.listeners[*j];
+        const auto where = src.port != nullptr ? src.port->source().begin : src.table.begin;
+        const std::string owner = "listener[" + std::to_string(*j) + "] (\"" + other.name + "\")";
+        const std::string clash = endpoint(l) == endpoint(other)
+                                      ? ", already used by " + owner
+                                      : ", which overlaps " + endpoint(other) + " of " + owner;
+        diag_.add(where, path + ": expected an address and port no other listener uses, got " +
+                             endpoint(l) + clash);
+      }
+    }
+  }
+
+  // The earliest listener before i whose socket would collide with i's: same family and port,
+  // and the same address or either of them the wildcard. Linux refuses to bind a listening
+  // socket in either case, so say so here, with a position. Map lookups, not a pairwise scan,
+  // so a file with thousands of listeners still loads in linear time.
+  std::optional<size_t> first_overlap(size_t i, uint16_t port) {
+    using Endpoint = std::tuple<int, uint16_t, std::array<unsigned char, 16>>;
+    const ListenerSource& src = sources_[i];
+    const Endpoint exact{src.family, port, src.address};
+    const Endpoint wildcard{src.family, port, {}};
+    std::optional<size_t> found;
+    if (auto it = bound_.find(exact); it != bound_.end()) {
+      found = it->second;
+    } else if (auto w = bound_.find(wildcard); w != bound_.end()) {
+      found = w->second;
+    } else if (exact == wildcard) {
+      if (auto f = first_on_port_.find({src.family, port}); f != first_on_port_.end())
+        found = f->second;
+    }
+    bound_.emplace(exact, i);
+    first_on_port_.emplace(std::pair{src.family, port}, i);
+    return found;
+  }
+
+  static std::string endpoint(const Listener& l) {
+    const bool v6 = l.address.find(':') != std::string::npos;
+    return (v6 ? "[" + l.address + "]" : l.address) + ":" + std::to_string(l.port);
+  }
+
+  Diagnostics& diag_;
+  std::filesystem::path base_dir_;
+  std::vector<ListenerSource> sources_;
+  // For first_overlap(): every (family, port, address) seen, and the first listener on each
+  // (family, port).
+  std::map<std::tuple<int, uint16_t, std::array<unsigned char, 16>>, size_t> bound_;
+  std::map<std::pair<int, uint16_t>, size_t> first_on_port_;
+};
+
+}  // namespace
+
+Result<Config> parse(std::string_view text, std::string_view source_name,
+                     const std::filesystem::path& base_dir) {
+  Diagnostics diag(source_name);
+  toml::table root;
+  try {
+    root = toml::parse(text, source_name);
+  } catch (const toml::parse_error& e) {
+    diag.add(e.source().begin, std::string(e.description()));
+    return make_error(diag.message());
+  }
+  Config config;
+  config.source = std::filesystem::path(source_name);
+  Walker(diag, base_dir).walk(root, config);
+  if (!diag.empty()) return make_error(diag.message());
+  return config;
+}
+
+Result<Config> load(const std::filesystem::path& file) {
+  auto fail = [&file](std::string why, int code) {
+    return make_error("cannot read " + file.string() + ": " + why, code);
+  };
+  const int fd = ::open(file.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return fail(std::strerror(errno), errno);
+  std::string text;
+  char buf[65536];
+  for (;;) {
+    const ssize_t n = ::read(fd, buf, sizeof buf);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const int err = errno;
+      ::close(fd);
+      return fail(std::strerror(err), err);
+    }
+    if (n == 0) break;
+    text.append(buf, static_cast<size_t>(n));
+    if (text.size() > kMaxConfigBytes) {
+      ::close(fd);
+      return fail("larger than 16 MiB", EFBIG);
+    }
+  }
+  ::close(fd);
+
+  std::error_code ec;
+  auto dir = std::filesystem::absolute(file, ec).parent_path();
+  if (ec) return fail(ec.message(), ec.value());
+  return parse(text, file.string(), dir);
+}
+
+}  // namespace heron::config

@@ -1,0 +1,183 @@
+// Config -> heron.toml text, and the names of the enumerations.
+//
+// to_toml() writes every key explicitly, sizes and durations in their suffixed form, so the
+// file a quickstart writes is also a list of the knobs there are. parse(to_toml(c)) == c for
+// any Config that parse() produced (tests/unit/config_render_test.cpp holds us to it).
+
+#include <string>
+
+#include "config/config.hpp"
+#include "config/units.hpp"
+
+namespace heron::config {
+namespace {
+
+// A TOML basic string (TOML 1.0, "String"): quotes, backslashes and control characters
+// escaped, everything else verbatim.
+std::string toml_string(std::string_view s) {
+  static constexpr char hex[] = "0123456789ABCDEF";
+  std::string out = "\"";
+  for (char c : s) {
+    const auto u = static_cast<unsigned char>(c);
+    switch (c) {
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      default:
+        if (u < 0x20 || u == 0x7f) {
+          out += "\\u00";
+          out += hex[u >> 4];
+          out += hex[u & 15];
+        } else {
+          out += c;
+        }
+    }
+  }
+  return out + "\"";
+}
+
+std::string toml_path(const std::filesystem::path& p) {
+  return toml_string(p.native());
+}
+
+// Sizes are written as "50M" when a suffix is exact, else as a plain integer (a digit string
+// above INT64_MAX, which a TOML integer cannot hold).
+std::string size_value(uint64_t octets) {
+  const std::string s = format_size(octets);
+  if (s.back() >= '0' && s.back() <= '9' && octets <= static_cast<uint64_t>(INT64_MAX)) return s;
+  return toml_string(s);
+}
+
+}  // namespace
+
+std::string_view role_name(Role role) {
+  switch (role) {
+    case Role::mx:
+      return "mx";
+    case Role::submission:
+      return "submission";
+    case Role::submissions:
+      return "submissions";
+    case Role::imap:
+      return "imap";
+    case Role::imaps:
+      return "imaps";
+    case Role::pop3:
+      return "pop3";
+    case Role::pop3s:
+      return "pop3s";
+  }
+  return "unknown";
+}
+
+std::string_view tls_mode_name(TlsMode mode) {
+  switch (mode) {
+    case TlsMode::none:
+      return "none";
+    case TlsMode::starttls:
+      return "starttls";
+    case TlsMode::implicit:
+      return "implicit";
+  }
+  return "unknown";
+}
+
+uint16_t default_port(Role role) {
+  switch (role) {
+    case Role::mx:
+      return 25;  // RFC 5321
+    case Role::submission:
+      return 587;  // RFC 6409
+    case Role::submissions:
+      return 465;  // RFC 8314 7.3
+    case Role::imap:
+      return 143;  // RFC 9051
+    case Role::imaps:
+      return 993;  // RFC 8314 7.2
+    case Role::pop3:
+      return 110;  // RFC 1939
+    case Role::pop3s:
+      return 995;  // RFC 8314 7.2
+  }
+  return 0;
+}
+
+TlsMode default_tls_mode(Role role) {
+  switch (role) {
+    case Role::submissions:
+    case Role::imaps:
+    case Role::pop3s:
+      return TlsMode::implicit;  // RFC 8314 3: TLS from the first byte
+    case Role::mx:
+    case Role::submission:
+    case Role::imap:
+    case Role::pop3:
+      return TlsMode::starttls;
+  }
+  return TlsMode::starttls;
+}
+
+std::string to_toml(const Config& c) {
+  std::string out;
+  auto line = [&out](std::string_view key, const std::string& value) {
+    out.append(key).append(" = ").append(value).append("\n");
+  };
+
+  out += "# heron.toml: see docs/config.md for every key.\n";
+  line("hostname", toml_string(c.hostname));
+  line("data_dir", toml_path(c.data_dir));
+
+  out += "\n[tls]\n";
+  if (c.tls.cert_file.empty()) {
+    out += "# cert_file = \"/etc/heron/tls/fullchain.pem\"\n";
+  } else {
+    line("cert_file", toml_path(c.tls.cert_file));
+  }
+  if (c.tls.key_file.empty()) {
+    out += "# key_file = \"/etc/heron/tls/privkey.pem\"\n";
+  } else {
+    line("key_file", toml_path(c.tls.key_file));
+  }
+
+  for (const Listener& l : c.listeners) {
+    out += "\n[[listener]]\n";
+    if (!l.name.empty()) line("name", toml_string(l.name));
+    line("role", toml_string(role_name(l.role)));
+    line("address", toml_string(l.address));
+    line("port", std::to_string(l.port));
+    line("tls", toml_string(tls_mode_name(l.tls)));
+  }
+
+  const Limits& lim = c.limits;
+  out += "\n[limits]\n";
+  line("max_message_size", size_value(lim.max_message_size));
+  line("max_recipients", std::to_string(lim.max_recipients));
+  line("max_line_length", std::to_string(lim.max_line_length));
+  line("max_errors", std::to_string(lim.max_errors));
+  line("idle_timeout", toml_string(format_duration(lim.idle_timeout)));
+  line("session_timeout", toml_string(format_duration(lim.session_timeout)));
+  line("max_connections", std::to_string(lim.max_connections));
+  line("max_connections_per_ip", std::to_string(lim.max_connections_per_ip));
+
+  out += "\n[smtp]\n";
+  line("normalize_bare_line_ends", c.smtp.normalize_bare_line_ends ? "true" : "false");
+
+  out += "\n[log]\n";
+  line("level", toml_string(c.log.level));
+  line("format", toml_string(c.log.format));
+  return out;
+}
+
+}  // namespace heron::config
