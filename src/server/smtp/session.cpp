@@ -36,7 +36,9 @@ Session::Session(Server& server, net::Stream stream)
       session_end_(std::chrono::steady_clock::now() + server.settings().limits.session_timeout),
       id_(fs::random_hex(6)),
       ip_(stream_.remote().address().to_string()),
-      read_buffer_(kReadChunk) {}
+      read_buffer_(kReadChunk) {
+  timer_.expires_at(std::chrono::steady_clock::time_point::max());
+}
 
 asio::awaitable<void> Session::run() {
   log::info("smtp.connect", {{"sid", id_},
@@ -78,34 +80,36 @@ asio::awaitable<void> Session::watchdog() {
 
 asio::awaitable<void> Session::converse() {
   if (server_.settings().listener.tls == config::TlsMode::implicit) {
-    if (!co_await start_tls()) co_return;
+    bool secured = co_await start_tls();
+    if (!secured) co_return;
   }
+  // Plain statements rather than a switch: GCC 12 miscompiles co_await inside switch cases.
   while (true) {
-    switch (machine_.next()) {
-      case Event::need_input:
-        if (!co_await flush()) co_return;
-        if (!co_await read_more()) {
-          if (!timed_out_) co_return;  // the client went away
-          log::info("smtp.timeout", {{"sid", id_}, {"ip", ip_}});
-          metrics::inc("heron_smtp_timeouts_total");
-          machine_.timed_out();
-        }
-        break;
-      case Event::check_recipient:
-        check_recipient();
-        break;
-      case Event::message_ready:
-        co_await deliver();
-        break;
-      case Event::start_tls:
-        if (!co_await flush()) co_return;
-        if (!co_await start_tls()) co_return;
-        machine_.tls_started();
-        break;
-      case Event::close:
-        arm(kFinalWriteTimeout);
-        co_await flush();
-        co_return;
+    const Event event = machine_.next();
+    if (event == Event::check_recipient) {
+      check_recipient();
+    } else if (event == Event::message_ready) {
+      co_await deliver();
+    } else if (event == Event::need_input) {
+      bool flushed = co_await flush();
+      if (!flushed) co_return;
+      bool got_input = co_await read_more();
+      if (!got_input) {
+        if (!timed_out_) co_return;  // the client went away
+        log::info("smtp.timeout", {{"sid", id_}, {"ip", ip_}});
+        metrics::inc("heron_smtp_timeouts_total");
+        machine_.timed_out();
+      }
+    } else if (event == Event::start_tls) {
+      bool flushed = co_await flush();
+      if (!flushed) co_return;
+      bool secured = co_await start_tls();
+      if (!secured) co_return;
+      machine_.tls_started();
+    } else {  // Event::close
+      arm(kFinalWriteTimeout);
+      co_await flush();
+      co_return;
     }
   }
 }
