@@ -66,7 +66,7 @@ class DeliveryTest(HeronTestCase):
         result = subprocess.run(
             ["swaks", "--server", f"{self.h.address}:{self.h.smtp_port}", "--helo",
              "client.remote.test", "--from", "sender@remote.test", "--to", "bob@example.test",
-             "--data", "Subject: via swaks\n\nbody from swaks\n"],
+             "--data", "Subject: via swaks\n\nbody from swaks"],
             capture_output=True, timeout=30)
         self.assertEqual(result.returncode, 0, result.stdout.decode() + result.stderr.decode())
         self.assert_delivered("bob", b"Subject: via swaks\r\n\r\nbody from swaks\r\n",

@@ -49,7 +49,7 @@ class SmugglingTest(HeronTestCase):
             with self.subTest(name):
                 code, text = self.attempt(h, marker)
                 self.assertGreaterEqual(code, 500, f"{name}: {code} {text}")
-        self.assertEqual(h.uids("alice"), [])
+        self.assertEqual(h.uids("alice@example.test"), [])
 
     def test_normalized_is_one_message(self):
         h = self.start(True)
@@ -57,7 +57,7 @@ class SmugglingTest(HeronTestCase):
             with self.subTest(name):
                 code, text = self.attempt(h, marker)
                 self.assertEqual(code, 250, f"{name}: {text}")
-        messages = h.messages("alice")
+        messages = h.messages("alice@example.test")
         self.assertEqual(len(messages), len(VARIANTS))
         for msg in messages:
             self.assertIn(b"Subject: outer", msg)
