@@ -9,6 +9,11 @@
 // no further input until the driver answers them. Sequence rules and limits (commands out of
 // order, 100 recipients, line length, SIZE, error count) are the machine's own, through a
 // command table of {verb, check, proceed}.
+// An event the driver has not answered yet is returned again by next(); answers given when
+// nothing is pending are ignored. A BDAT whose size cannot be parsed ends the session (501,
+// then close): the machine could not tell where the next command starts (RFC 3030 2).
+// Memory: a command line is never buffered past max_line (the rest of an over-long line is
+// dropped as it arrives), and a message never past max_message_size.
 // Input: untrusted. Thread: one session. Failure: protocol errors become replies; after
 // max_errors bad commands the machine answers 421 and asks to close.
 
