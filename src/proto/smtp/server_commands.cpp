@@ -40,10 +40,8 @@ ServerMachine::Step ServerMachine::dispatch(std::string_view line) {
     if (parse_verb(line) == Verb::bdat) {
       // RFC 3030 2: without a size we cannot tell where the chunk ends and the next
       // command starts, so the session cannot go on. We answer 501 and close.
-      reply(parsed.error);
       metrics::inc("heron_smtp_rejects_total", "reason", "bdat_syntax");
-      phase_ = Phase::closed;
-      return Event::close;
+      return close_with(parsed.error);
     }
     return reject(parsed.error);
   }
