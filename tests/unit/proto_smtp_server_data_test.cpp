@@ -112,6 +112,38 @@ TEST(SmtpServerData, TooBigIs552AndTheSessionGoesOn) {
   EXPECT_EQ(d.run(kTransaction + "DATA\r\nsmall\r\n.\r\n"), kTransactionReplies + k354 + kQueued);
 }
 
+TEST(SmtpServerData, ConsecutiveMessagesDoNotShareBytes) {
+  Driver d;
+  d.greeted();
+  d.run(kTransaction + "DATA\r\n" + std::string(500, 'L') + "\r\n.\r\n");
+  d.run(kTransaction + "DATA\r\nshort\r\n.\r\n");
+  d.run(kTransaction + "BDAT 3 LAST\r\nabc");
+  d.run(kTransaction + "DATA\r\n.\r\n");
+  ASSERT_EQ(d.messages.size(), 4u);
+  EXPECT_EQ(d.messages[0], std::string(500, 'L') + "\r\n");
+  EXPECT_EQ(d.messages[1], "short\r\n");
+  EXPECT_EQ(d.messages[2], "abc");
+  EXPECT_EQ(d.messages[3], "");
+}
+
+TEST(SmtpServerData, DriverMayTakeTheMessageAway) {
+  ServerMachine m(test_policy());
+  m.feed("EHLO c\r\n" + kTransaction);
+  ASSERT_EQ(m.next(), Event::check_recipient);
+  m.answer_recipient(true, Reply{250, "2.1.5", "Ok"});
+  m.feed("DATA\r\nfirst\r\n.\r\n");
+  ASSERT_EQ(m.next(), Event::message_ready);
+  const std::string taken = std::move(m.message());
+  EXPECT_EQ(taken, "first\r\n");
+  m.answer_message(Reply{250, "2.0.0", "Ok"});
+  m.feed(kTransaction);
+  ASSERT_EQ(m.next(), Event::check_recipient);
+  m.answer_recipient(true, Reply{250, "2.1.5", "Ok"});
+  m.feed("DATA\r\nsecond\r\n.\r\n");
+  ASSERT_EQ(m.next(), Event::message_ready);
+  EXPECT_EQ(m.message(), "second\r\n");
+}
+
 const char* const kSmuggling[] = {"\n.\n", "\n.\r\n", "\r\n.\n", "\r.\r"};
 
 TEST(SmtpServerData, SmuggledEndsAreRejectedAfterTheRealEnd) {

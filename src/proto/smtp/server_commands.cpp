@@ -166,6 +166,9 @@ ServerMachine::Step ServerMachine::on_rcpt(Command& cmd) {
 ServerMachine::Step ServerMachine::on_data(Command&) {
   reply(Reply{354, "", "End data with <CR><LF>.<CR><LF>"});
   decoder_.emplace(policy_.max_message_size, policy_.bare_line_ends);
+  // Reuse the previous message's buffer rather than regrow one for every message.
+  message_.clear();
+  decoder_->body().swap(message_);
   phase_ = Phase::data;
   return std::nullopt;
 }

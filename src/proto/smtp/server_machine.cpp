@@ -12,6 +12,8 @@ namespace {
 
 // Consumed input is dropped once it is the larger part of a buffer worth compacting.
 constexpr size_t kCompactAt = 4096;
+// Message buffers up to this capacity are kept from one transaction to the next.
+constexpr size_t kKeepMessageBuffer = 1 << 20;
 
 }  // namespace
 
@@ -211,7 +213,13 @@ void ServerMachine::reset_transaction() {
   rcpt_seen_ = false;
   body_started_ = false;
   bdat_total_ = 0;
-  message_.clear();
+  // The buffer is reused by the next message (see on_data) unless it grew large: an idle
+  // session should not hold on to a once-seen big message.
+  if (message_.capacity() > kKeepMessageBuffer) {
+    std::string().swap(message_);
+  } else {
+    message_.clear();
+  }
   pending_rcpt_ = Path{};
   pending_rcpt_params_.clear();
 }
