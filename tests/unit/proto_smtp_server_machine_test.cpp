@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "base/metrics.hpp"
 #include "proto/smtp/server_machine.hpp"
 
 namespace heron::smtp {
@@ -458,6 +459,16 @@ TEST(SmtpServer, AnswersWithoutAQuestionAreIgnored) {
   EXPECT_FALSE(d.m.has_output());
   EXPECT_TRUE(d.m.envelope().recipients.empty());
   EXPECT_EQ(d.run("NOOP\r\n"), "250 2.0.0 Ok\r\n");
+}
+
+TEST(SmtpServer, RejectsAreCounted) {
+  const uint64_t unknown = metrics::get("heron_smtp_rejects_total", "reason", "500");
+  const uint64_t size = metrics::get("heron_smtp_rejects_total", "reason", "size");
+  Driver d;
+  d.greeted();
+  d.run("XYZZY\r\nMAIL FROM:<a@example.org> SIZE=999999\r\n");
+  EXPECT_EQ(metrics::get("heron_smtp_rejects_total", "reason", "500"), unknown + 1);
+  EXPECT_EQ(metrics::get("heron_smtp_rejects_total", "reason", "size"), size + 1);
 }
 
 TEST(SmtpServer, PolicyIsExposed) {
