@@ -42,6 +42,10 @@ struct ParsedCommand {
 // permits it itself when it carries the SMTPUTF8 parameter.
 ParsedCommand parse_command(std::string_view line, bool smtputf8 = false);
 
+// The verb that starts line (case-insensitive), or nullopt when it is none of ours. The
+// session uses it to know which command a malformed line was (a BDAT it cannot size).
+std::optional<Verb> parse_verb(std::string_view line);
+
 // Looks a parameter up by keyword (case-insensitive); nullptr when absent.
 const Param* find_param(const std::vector<Param>& params, std::string_view keyword);
 

@@ -40,6 +40,10 @@ class DataDecoder {
   Error error_ = Error::none;
   bool done_ = false;
   int state_ = 0;  // position in the line-start / end-marker automaton (see .cpp)
+
+  void put(const char* p, size_t n);
+  void bare_line_end(char c);
+  void step(char c);
 };
 
 }  // namespace heron::smtp

@@ -9,11 +9,17 @@
 // no further input until the driver answers them. Sequence rules and limits (commands out of
 // order, 100 recipients, line length, SIZE, error count) are the machine's own, through a
 // command table of {verb, check, proceed}.
+// An event the driver has not answered yet is returned again by next(); answers given when
+// nothing is pending are ignored. A BDAT whose size cannot be parsed ends the session (501,
+// then close): the machine could not tell where the next command starts (RFC 3030 2).
+// Memory: a command line is never buffered past max_line (the rest of an over-long line is
+// dropped as it arrives), and a message never past max_message_size.
 // Input: untrusted. Thread: one session. Failure: protocol errors become replies; after
 // max_errors bad commands the machine answers 421 and asks to close.
 
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -85,15 +91,73 @@ class ServerMachine {
   // Protocol name for the Received header: SMTP, ESMTP, ESMTPS, UTF8SMTP, UTF8SMTPS...
   std::string received_protocol() const;
 
-  // ... private state: see server_machine.cpp ...
+  // server_machine.cpp holds the input loop and the driver's calls; server_commands.cpp the
+  // command table and its handlers.
  private:
+  enum class Phase { command, data, bdat, closed };
+  enum class Wait { none, recipient, message, tls };  // an event the driver must answer
+  // A step's outcome: an event for the driver, or nullopt to carry on with buffered input.
+  using Step = std::optional<Event>;
+  // RFC 5321 4.1.4 and 4.3.2: check is the sequence rule (nullptr: none); its reply counts
+  // as a bad command. proceed does the work once the command is in sequence.
+  struct Handler {
+    Verb verb;
+    std::optional<Reply> (ServerMachine::*check)() const;
+    Step (ServerMachine::*proceed)(Command& cmd);
+  };
+  static const Handler kHandlers[];
+
+  Step step_command();
+  Step step_data();
+  Step step_bdat();
+  Step dispatch(std::string_view line);
+  void reply(const Reply& r);
+  Step reject(const Reply& r);  // a bad command: answers it and counts toward max_errors
+  Step close_with(const Reply& r);
+  void reset_transaction();  // RFC 5321 4.1.1.5: keeps the EHLO/HELO state
+
+  std::optional<Reply> check_mail() const;
+  std::optional<Reply> check_rcpt() const;
+  std::optional<Reply> check_data() const;
+  std::optional<Reply> check_bdat() const;
+  std::optional<Reply> check_starttls() const;
+  Step on_helo(Command& cmd);
+  Step on_mail(Command& cmd);
+  Step on_rcpt(Command& cmd);
+  Step on_data(Command& cmd);
+  Step on_bdat(Command& cmd);
+  Step on_rset(Command& cmd);
+  Step on_noop(Command& cmd);
+  Step on_quit(Command& cmd);
+  Step on_help(Command& cmd);
+  Step on_vrfy(Command& cmd);
+  Step on_expn(Command& cmd);
+  Step on_starttls(Command& cmd);
+  Step on_auth(Command& cmd);
+
   ServerPolicy policy_;
   Envelope env_;
   Path pending_rcpt_;
   std::vector<Param> pending_rcpt_params_;
   std::string message_;
   std::string in_;
+  size_t in_pos_ = 0;  // in_[0, in_pos_) is consumed
   std::string out_;
+
+  Phase phase_ = Phase::command;
+  Wait wait_ = Wait::none;
+  bool skipping_ = false;  // dropping the rest of an over-long line, up to its LF
+  bool helo_ = false;  // EHLO or HELO accepted
+  bool in_mail_ = false;  // MAIL accepted, transaction open
+  bool rcpt_seen_ = false;  // some RCPT was tried in this transaction
+  bool body_started_ = false;  // a BDAT chunk was accepted in this transaction
+  size_t errors_ = 0;
+  std::optional<DataDecoder> decoder_;  // Phase::data
+  uint64_t bdat_left_ = 0;  // Phase::bdat: octets of the chunk still to read
+  uint64_t bdat_size_ = 0;  // the chunk's declared size, for the reply
+  uint64_t bdat_total_ = 0;  // octets received by BDAT in this transaction, dropped included
+  bool bdat_last_ = false;
+  std::optional<Reply> bdat_refusal_;  // the chunk is read and dropped, then this is sent
 };
 
 }  // namespace heron::smtp
