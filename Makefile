@@ -46,7 +46,7 @@ bench: build
 fuzz: deps
 	cmake --preset fuzz
 	cmake --build --preset fuzz -j $(JOBS)
-	./tools/run-fuzzers.sh build/fuzz $(FUZZ_SECONDS)
+	./tools/run-fuzzers.sh build/fuzz/fuzz $(FUZZ_SECONDS)
 
 format:
 	clang-format -i $$(git ls-files '*.cpp' '*.hpp')

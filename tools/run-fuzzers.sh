@@ -3,7 +3,7 @@
 # New inputs go to a scratch corpus so the checked-in seeds stay small; crashes land in
 # fuzz/artifacts/ and fail the run.
 set -euo pipefail
-build_dir=${1:-build/fuzz}
+build_dir=${1:-build/fuzz/fuzz}
 seconds=${2:-60}
 mkdir -p fuzz/artifacts
 status=0

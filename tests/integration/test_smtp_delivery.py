@@ -8,7 +8,7 @@ import ssl
 import subprocess
 import unittest
 
-from harness import HeronTestCase, RawSmtp
+from harness import HeronTestCase, RawSmtp, free_port
 
 MESSAGE = (b"From: Sender <sender@remote.test>\r\n"
            b"To: Alice <alice@example.test>\r\n"
@@ -157,6 +157,26 @@ class DeliveryTest(HeronTestCase):
         self.assertIn(b"with ESMTPS id", msg)
         self.assertRegex(msg, rb"\r\n\t\(TLSv1\.[23] [A-Z0-9_-]+\)\r\n")
 
+    def test_starttls_injection_is_discarded(self):
+        # CVE-2011-0411: commands pipelined behind STARTTLS in the same packet must not run
+        # after the handshake as if the client had sent them over TLS.
+        s = RawSmtp(self.h.address, self.h.smtp_port)
+        s.reply()
+        s.cmd("EHLO client.remote.test")
+        s.send(b"STARTTLS\r\nMAIL FROM:<injected@remote.test>\r\n")
+        code, _ = s.reply()
+        self.assertEqual(code, 220)
+        self.assertEqual(s.buf, b"", "server answered the injected command before TLS")
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        s.sock = context.wrap_socket(s.sock, server_hostname=self.h.hostname)
+        self.assertEqual(s.cmd("EHLO client.remote.test")[0], 250)
+        # Had MAIL FROM run, this RCPT would be accepted; it must be out of sequence.
+        code, text = s.cmd("RCPT TO:<alice@example.test>")
+        self.assertEqual(code, 503, text)
+        s.close()
+
     def test_bdat(self):
         s = RawSmtp(self.h.address, self.h.smtp_port)
         s.reply()
@@ -184,6 +204,29 @@ class DeliveryTest(HeronTestCase):
         self.assertEqual(s.reply()[0], 221)
         self.assert_delivered("alice", MESSAGE, "alice@example.test")
         self.assert_delivered("bob", MESSAGE, "bob@example.test")
+
+
+class ImplicitTlsTest(HeronTestCase):
+    def test_implicit_tls_listener(self):
+        h = self.heron()
+        port = free_port()
+        h.extra_listeners.append({"name": "mx-tls", "role": "mx", "address": "127.0.0.1",
+                                  "port": port, "tls": "implicit"})
+        h.write_config()
+        h.add_domain("example.test")
+        h.add_user("alice@example.test")
+        h.start()
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        with smtplib.SMTP_SSL("127.0.0.1", port, context=context, timeout=10) as s:
+            code, _ = s.ehlo("client.remote.test")
+            self.assertEqual(code, 250)
+            self.assertFalse(s.has_extn("starttls"))
+            s.sendmail("sender@remote.test", ["alice@example.test"], MESSAGE)
+        msg = h.messages("alice@example.test")[0]
+        self.assertIn(b"with ESMTPS id", msg)
+        self.assertTrue(msg.endswith(MESSAGE))
 
 
 class RejectionTest(HeronTestCase):
