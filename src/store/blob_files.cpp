@@ -36,7 +36,9 @@ Result<void> BlobFiles::prepare() const {
                                                   : root_.parent_path());
 }
 
-std::string BlobFiles::new_shard() { return fs::random_hex(1); }
+std::string BlobFiles::new_shard() {
+  return fs::random_hex(1);
+}
 
 std::string BlobFiles::new_id(std::string_view shard) {
   std::string id = fs::random_hex(kIdHexDigits / 2);
@@ -81,8 +83,9 @@ Result<std::vector<BlobFiles::Entry>> BlobFiles::scan() const {
   for (unsigned i = 0; i < 256; ++i) {
     std::error_code ec;
     std::filesystem::directory_iterator it(root_ / shard_name(i), ec);
-    if (ec) return make_error("scan " + (root_ / shard_name(i)).string() + ": " + ec.message(),
-                              ec.value());
+    if (ec)
+      return make_error("scan " + (root_ / shard_name(i)).string() + ": " + ec.message(),
+                        ec.value());
     for (const auto& de : it) {
       Entry e;
       e.name = de.path().filename().string();

@@ -50,7 +50,7 @@ class BlobFiles {
   struct Entry {
     std::string name;  // a blob id, or any other name found in a shard (e.g. *.tmp.*)
     std::filesystem::path path;
-    int64_t mtime = 0;  // unix seconds
+    int64_t mtime = 0;     // unix seconds
     bool is_temp = false;  // a half-written fs::write_synced temporary
   };
   // Every file in every shard directory, for reconcile().

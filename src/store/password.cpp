@@ -29,7 +29,9 @@ constexpr uint32_t kLanes = 1;
 constexpr size_t kSaltLen = 16;
 constexpr size_t kHashLen = 32;
 
-bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
+bool starts_with(std::string_view s, std::string_view p) {
+  return s.substr(0, p.size()) == p;
+}
 
 bool verify_crypt(std::string_view hash, std::string_view password) {
   // crypt_r takes C strings: a password with a NUL could never have been hashed by it.

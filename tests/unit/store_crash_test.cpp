@@ -29,7 +29,9 @@ std::string body_for(const std::string& tag) {
   while (body.size() < 2048) body += tag + " lorem ipsum dolor sit amet\r\n";
   return body;
 }
-std::string prefix_for(const std::string& tag) { return "X-Tag: " + tag + "\r\n"; }
+std::string prefix_for(const std::string& tag) {
+  return "X-Tag: " + tag + "\r\n";
+}
 
 [[noreturn]] void child_main(const std::filesystem::path& dir, const std::filesystem::path& acks,
                              int64_t account_id, int round) {
@@ -130,9 +132,9 @@ TEST(StoreCrash, KillNineLosesNoAcknowledgedDelivery) {
   size_t files = 0;
   for (const auto& e : *entries) files += e.is_temp ? 0 : 1;
   EXPECT_EQ(files, list->size());
-  std::cerr << "crash test: " << acked.size() << " acknowledged, " << list->size()
-            << " stored, " << report->orphan_blobs_removed << " orphans and "
-            << report->temp_files_removed << " temporaries removed\n";
+  std::cerr << "crash test: " << acked.size() << " acknowledged, " << list->size() << " stored, "
+            << report->orphan_blobs_removed << " orphans and " << report->temp_files_removed
+            << " temporaries removed\n";
   store->reset();
   std::filesystem::remove_all(dir);
 }

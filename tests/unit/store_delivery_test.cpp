@@ -63,8 +63,8 @@ class StoreDelivery : public ::testing::Test {
   size_t blob_file_count() {
     auto entries = store_->blob_files().scan();
     EXPECT_TRUE(entries);
-    return static_cast<size_t>(std::count_if(entries->begin(), entries->end(),
-                                             [](const auto& e) { return !e.is_temp; }));
+    return static_cast<size_t>(
+        std::count_if(entries->begin(), entries->end(), [](const auto& e) { return !e.is_temp; }));
   }
 
   std::filesystem::path dir_;
@@ -74,7 +74,8 @@ class StoreDelivery : public ::testing::Test {
 
 TEST_F(StoreDelivery, UidsAndModseqsIncrement) {
   for (uint32_t i = 1; i <= 3; ++i) {
-    auto r = store_->deliver(delivery("Subject: " + std::to_string(i) + "\r\n\r\nhi\r\n", {&alice_}));
+    auto r =
+        store_->deliver(delivery("Subject: " + std::to_string(i) + "\r\n\r\nhi\r\n", {&alice_}));
     ASSERT_TRUE(r) << r.error().message;
     ASSERT_EQ(r->size(), 1u);
     EXPECT_EQ((*r)[0].uid, i);
@@ -169,11 +170,10 @@ TEST_F(StoreDelivery, FailedDeliveryLeavesNothing) {
 TEST_F(StoreDelivery, AsyncCallbackComesAfterCommit) {
   std::atomic<int> done{0};
   for (int i = 0; i < 5; ++i) {
-    store_->deliver_async(delivery("async", {&bob_}),
-                          [&](Result<std::vector<Delivered>> r) {
-                            EXPECT_TRUE(r);
-                            ++done;
-                          });
+    store_->deliver_async(delivery("async", {&bob_}), [&](Result<std::vector<Delivered>> r) {
+      EXPECT_TRUE(r);
+      ++done;
+    });
   }
   store_.reset();  // the destructor drains the queue
   EXPECT_EQ(done.load(), 5);
@@ -190,7 +190,8 @@ TEST_F(StoreDelivery, ConcurrentDeliveriesGetConsecutiveUidsInSharedBatches) {
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kEach; ++i) {
-        auto r = store_->deliver(delivery(std::string(2048, 'a' + static_cast<char>(t)), {&alice_}));
+        auto r =
+            store_->deliver(delivery(std::string(2048, 'a' + static_cast<char>(t)), {&alice_}));
         if (r) uids[t].push_back((*r)[0].uid);
       }
     });
@@ -215,7 +216,8 @@ TEST_F(StoreDelivery, ConcurrentDeliveriesGetConsecutiveUidsInSharedBatches) {
 }
 
 TEST_F(StoreDelivery, ReopenSeesEverything) {
-  for (int i = 0; i < 4; ++i) ASSERT_TRUE(store_->deliver(delivery("m" + std::to_string(i), {&alice_, &bob_})));
+  for (int i = 0; i < 4; ++i)
+    ASSERT_TRUE(store_->deliver(delivery("m" + std::to_string(i), {&alice_, &bob_})));
   auto before = messages(alice_);
   store_.reset();
   store_ = open_store();
@@ -245,9 +247,9 @@ TEST_F(StoreDelivery, ReconcileOrphansTemporariesAndMissingBlobs) {
   const std::string fresh_orphan = BlobFiles::new_id();
   ASSERT_TRUE(fs::write_synced(blobs.path_of(old_orphan), "old"));
   ASSERT_TRUE(fs::write_synced(blobs.path_of(fresh_orphan), "fresh"));
-  std::filesystem::last_write_time(blobs.path_of(old_orphan),
-                                   std::filesystem::file_time_type::clock::now() -
-                                       std::chrono::hours(2));
+  std::filesystem::last_write_time(
+      blobs.path_of(old_orphan),
+      std::filesystem::file_time_type::clock::now() - std::chrono::hours(2));
   auto temp = blobs.path_of(BlobFiles::new_id());
   temp += ".tmp.abcdef";
   ASSERT_TRUE(fs::write_synced(temp, "half"));

@@ -32,7 +32,8 @@ TEST(StorePassword, PasswordWithNulByteIsHashedWhole) {
 
 // Generated with Python's crypt.crypt("secret", "$6$saltsalt$") (glibc/libxcrypt).
 constexpr const char* kSha512Crypt =
-    "$6$saltsalt$TVLlQcbpFVof5W3Yz4DTP6gRstiNuHwwTt6GLc1E5n0U0aDehy0S5knV8wiOQSpT0Y77vwPZN.Pq.H91p5hVO1";
+    "$6$saltsalt$TVLlQcbpFVof5W3Yz4DTP6gRstiNuHwwTt6GLc1E5n0U0aDehy0S5knV8wiOQSpT0Y77vwPZN.Pq."
+    "H91p5hVO1";
 
 TEST(StorePassword, ImportedSha512CryptVerifies) {
   EXPECT_TRUE(verify_password(kSha512Crypt, "secret"));

@@ -206,8 +206,8 @@ void Committer::process(std::vector<Pending>& batch) {
         (void)writer_.exec("RELEASE delivery");
       }
       if (auto r = tx->commit(); !r) {
-        log::error("store.commit.failed", {{"deliveries", batch.size()},
-                                           {"error", r.error().message}});
+        log::error("store.commit.failed",
+                   {{"deliveries", batch.size()}, {"error", r.error().message}});
         metrics::inc("heron_store_commit_failures_total");
         for (Work& w : work) {
           if (!w.error) w.error = r.error();

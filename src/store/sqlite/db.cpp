@@ -11,8 +11,8 @@ Stmt& Stmt::bind(int index, int64_t value) {
 }
 
 Stmt& Stmt::bind(int index, std::string_view text) {
-  int rc = sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT,
-                               SQLITE_UTF8);
+  int rc =
+      sqlite3_bind_text64(stmt_, index, text.data(), text.size(), SQLITE_TRANSIENT, SQLITE_UTF8);
   if (rc != SQLITE_OK && bind_error_ == SQLITE_OK) bind_error_ = rc;
   return *this;
 }
@@ -39,9 +39,9 @@ Result<bool> Stmt::step() {
   int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
-  return make_error(std::string("sqlite step: ") + sqlite3_errmsg(db_) + " [" +
-                        sqlite3_sql(stmt_) + "]",
-                    sqlite3_extended_errcode(db_));
+  return make_error(
+      std::string("sqlite step: ") + sqlite3_errmsg(db_) + " [" + sqlite3_sql(stmt_) + "]",
+      sqlite3_extended_errcode(db_));
 }
 
 Result<void> Stmt::run() {
@@ -52,7 +52,9 @@ Result<void> Stmt::run() {
   }
 }
 
-int64_t Stmt::column_int(int index) const { return sqlite3_column_int64(stmt_, index); }
+int64_t Stmt::column_int(int index) const {
+  return sqlite3_column_int64(stmt_, index);
+}
 
 std::string Stmt::column_text(int index) const {
   const unsigned char* p = sqlite3_column_text(stmt_, index);
@@ -81,8 +83,8 @@ Result<std::unique_ptr<Db>> Db::open(const std::filesystem::path& path, Mode mod
   // NOMUTEX: SqliteStore guards each connection with its own mutex, so SQLite's per-connection
   // mutex would only be paid for twice.
   int flags = SQLITE_OPEN_NOMUTEX;
-  flags |= mode == Mode::read_only ? SQLITE_OPEN_READONLY
-                                   : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  flags |=
+      mode == Mode::read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
   int rc = sqlite3_open_v2(path.c_str(), &raw, flags, nullptr);
   if (rc != SQLITE_OK) {
     std::string msg = raw ? sqlite3_errmsg(raw) : sqlite3_errstr(rc);

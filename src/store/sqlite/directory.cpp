@@ -28,11 +28,13 @@ struct SpecialMailbox {
 };
 // RFC 6154 special-use mailboxes every new account gets, after INBOX.
 constexpr SpecialMailbox kDefaultMailboxes[] = {
-    {"INBOX", ""},          {"Sent", "\\Sent"}, {"Drafts", "\\Drafts"},
-    {"Trash", "\\Trash"},   {"Junk", "\\Junk"}, {"Archive", "\\Archive"},
+    {"INBOX", ""},        {"Sent", "\\Sent"}, {"Drafts", "\\Drafts"},
+    {"Trash", "\\Trash"}, {"Junk", "\\Junk"}, {"Archive", "\\Archive"},
 };
 
-int64_t now_seconds() { return static_cast<int64_t>(std::time(nullptr)); }
+int64_t now_seconds() {
+  return static_cast<int64_t>(std::time(nullptr));
+}
 
 Error invalid(std::string_view what, std::string_view value) {
   return make_error(std::string(what) + ": " + std::string(value), EINVAL);
@@ -199,8 +201,7 @@ Result<Account> SqliteStore::add_account(std::string_view address, std::string_v
     auto st = writer_->stmt(
         "INSERT INTO accounts(domain_id, address, password_hash, created) VALUES (?, ?, ?, ?)");
     if (!st) return st.error();
-    (*st)->bind(1, *did).bind(2, canonical).bind(3, account.password_hash).bind(4,
-                                                                                account.created);
+    (*st)->bind(1, *did).bind(2, canonical).bind(3, account.password_hash).bind(4, account.created);
     if (auto r = (*st)->run(); !r) return r.error();
     account.id = writer_->last_insert_rowid();
   }
@@ -248,7 +249,8 @@ Result<void> SqliteStore::delete_account(std::string_view address) {
     const int64_t id = (*account)->id;
     // Messages first and explicitly, so the refcount trigger runs for each row.
     for (const char* sql :
-         {"DELETE FROM messages WHERE mailbox_id IN (SELECT id FROM mailboxes WHERE account_id = ?)",
+         {"DELETE FROM messages WHERE mailbox_id IN (SELECT id FROM mailboxes WHERE account_id = "
+          "?)",
           "DELETE FROM mailboxes WHERE account_id = ?", "DELETE FROM accounts WHERE id = ?"}) {
       auto st = writer_->stmt(sql);
       if (!st) return st.error();

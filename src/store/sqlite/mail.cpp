@@ -106,8 +106,9 @@ Result<std::string> SqliteStore::read_message(const Message& message) {
   // The blob file is immutable and named by the row, so no lock is needed to read it.
   auto body = blobs_.read(message.blob_id);
   if (!body) {
-    log::warn("store.read.missing_blob",
-              {{"message", message.id}, {"blob", message.blob_id}, {"error", body.error().message}});
+    log::warn(
+        "store.read.missing_blob",
+        {{"message", message.id}, {"blob", message.blob_id}, {"error", body.error().message}});
     metrics::inc("heron_store_read_failures_total");
     return body.error();
   }
@@ -161,7 +162,8 @@ Result<ReconcileReport> SqliteStore::reconcile() {
       if (std::filesystem::remove(e.path, ec)) ++report.temp_files_removed;
       continue;
     }
-    if (!BlobFiles::valid_id(e.name) || e.name.compare(0, 2, e.path.parent_path().filename()) != 0) {
+    if (!BlobFiles::valid_id(e.name) ||
+        e.name.compare(0, 2, e.path.parent_path().filename()) != 0) {
       log::warn("store.reconcile.unknown_file", {{"path", e.path.string()}});
       continue;
     }
@@ -180,8 +182,8 @@ Result<ReconcileReport> SqliteStore::reconcile() {
   if (!tx) return tx.error();
   for (const std::string& id : rows) {
     const bool present = files.count(id) != 0;
-    auto st = writer_->stmt(
-        "UPDATE messages SET quarantined = ? WHERE blob_id = ? AND quarantined = ?");
+    auto st =
+        writer_->stmt("UPDATE messages SET quarantined = ? WHERE blob_id = ? AND quarantined = ?");
     if (!st) return st.error();
     (*st)->bind(1, present ? 0 : 1).bind(2, id).bind(3, present ? 1 : 0);
     if (auto r = (*st)->run(); !r) return r.error();

@@ -102,7 +102,9 @@ Result<int> user_version(Db& db) {
 
 }  // namespace
 
-int schema_version() { return static_cast<int>(migrations().size()); }
+int schema_version() {
+  return static_cast<int>(migrations().size());
+}
 
 Result<int> migrate(Db& db) {
   auto tx = Transaction::begin(db, "BEGIN EXCLUSIVE");

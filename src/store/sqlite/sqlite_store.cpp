@@ -46,9 +46,8 @@ Result<void> SqliteStore::init() {
   // WAL: readers never block the writer nor wait for it. synchronous=FULL: COMMIT returns
   // only after the WAL is fsynced, which is what makes a committed delivery durable (NORMAL
   // would only sync at checkpoints and could lose the last commits on power loss).
-  for (const char* pragma :
-       {"PRAGMA busy_timeout = 5000", "PRAGMA journal_mode = WAL", "PRAGMA synchronous = FULL",
-        "PRAGMA foreign_keys = ON"}) {
+  for (const char* pragma : {"PRAGMA busy_timeout = 5000", "PRAGMA journal_mode = WAL",
+                             "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"}) {
     if (auto r = writer_->exec(pragma); !r) return r;
   }
   auto from = migrate(*writer_);
@@ -61,8 +60,8 @@ Result<void> SqliteStore::init() {
     if (auto r = reader_->exec(pragma); !r) return r;
   }
 
-  committer_ = std::make_unique<Committer>(*writer_, writer_mutex_, blobs_,
-                                           options_.blob_write_threads);
+  committer_ =
+      std::make_unique<Committer>(*writer_, writer_mutex_, blobs_, options_.blob_write_threads);
   log::info("store.open", {{"dir", dir_.string()},
                            {"schema_from", *from},
                            {"schema", schema_version()},

@@ -85,8 +85,7 @@ class SqliteStore final : public Directory, public MailStore {
 
   // MailStore
   Result<std::vector<Mailbox>> list_mailboxes(int64_t account_id) override;
-  Result<std::optional<Mailbox>> find_mailbox(int64_t account_id,
-                                              std::string_view name) override;
+  Result<std::optional<Mailbox>> find_mailbox(int64_t account_id, std::string_view name) override;
   // Quarantined rows (blob file missing at reconcile()) stay listed so UIDs never vanish
   // without an EXPUNGE; read_message() on them fails with ENOENT until the file is restored.
   Result<std::vector<Message>> list_messages(int64_t mailbox_id) override;
