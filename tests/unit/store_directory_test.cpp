@@ -278,6 +278,9 @@ TEST_F(StoreResolve, UnknownUserAndNotLocal) {
   EXPECT_EQ(resolve("nobody@example.org").status, Status::unknown_user);
   EXPECT_EQ(resolve("alice@example.com").status, Status::not_local_domain);
   EXPECT_EQ(resolve("garbage").status, Status::not_local_domain);
+  EXPECT_EQ(resolve("bad local@example.org").status, Status::unknown_user);
+  EXPECT_EQ(resolve("@example.org").status, Status::unknown_user);
+  EXPECT_EQ(resolve("bad local@example.com").status, Status::not_local_domain);
 }
 
 TEST_F(StoreResolve, AliasOneToMany) {

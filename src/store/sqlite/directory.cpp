@@ -486,7 +486,16 @@ Result<Resolution> SqliteStore::resolve(std::string_view address) {
   Resolution none;
   none.status = Resolution::Status::not_local_domain;
   auto addr = parse_address(address);
-  if (!addr) return none;
+  if (!addr) {
+    // A local part we could never have stored, at one of our domains, is an unknown user
+    // there (550 5.1.1), not a relay attempt.
+    const size_t at = address.rfind('@');
+    if (at == std::string_view::npos) return none;
+    auto local = is_local_domain(address.substr(at + 1));
+    if (!local) return local.error();
+    if (*local) none.status = Resolution::Status::unknown_user;
+    return none;
+  }
   std::lock_guard lk(reader_mutex_);
   auto tx = Transaction::begin(*reader_, "BEGIN");  // one snapshot for the whole walk
   if (!tx) return tx.error();
