@@ -43,21 +43,28 @@ class StoreDirectory : public ::testing::Test {
   std::unique_ptr<SqliteStore> store_;
 };
 
-int user_version(const std::filesystem::path& db_path) {
+// One PRAGMA's value, read through a separate connection.
+std::string pragma(const std::filesystem::path& db_path, const char* sql) {
   sqlite3* db = nullptr;
-  int version = -1;
+  std::string value = "?";
   if (sqlite3_open_v2(db_path.c_str(), &db, SQLITE_OPEN_READONLY, nullptr) == SQLITE_OK) {
     sqlite3_stmt* st = nullptr;
-    sqlite3_prepare_v2(db, "PRAGMA user_version", -1, &st, nullptr);
-    if (sqlite3_step(st) == SQLITE_ROW) version = sqlite3_column_int(st, 0);
+    sqlite3_prepare_v2(db, sql, -1, &st, nullptr);
+    if (sqlite3_step(st) == SQLITE_ROW) {
+      value = reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
+    }
     sqlite3_finalize(st);
   }
   sqlite3_close(db);
-  return version;
+  return value;
+}
+int user_version(const std::filesystem::path& db_path) {
+  return std::stoi(pragma(db_path, "PRAGMA user_version"));
 }
 
 TEST_F(StoreDirectory, MigratesOnceAndReopens) {
   EXPECT_EQ(user_version(dir_ / "heron.db"), 1);
+  EXPECT_EQ(pragma(dir_ / "heron.db", "PRAGMA journal_mode"), "wal");
   ASSERT_TRUE(store_->add_domain("example.org"));
   store_.reset();
   store_ = open_store();
