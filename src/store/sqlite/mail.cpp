@@ -1,0 +1,208 @@
+// SqliteStore's MailStore reads (mailboxes, messages, bodies) and the start-up reconcile().
+
+#include <cerrno>
+#include <ctime>
+#include <unordered_map>
+#include <unordered_set>
+
+#include "base/log.hpp"
+#include "base/metrics.hpp"
+#include "base/strings.hpp"
+#include "store/sqlite/db.hpp"
+#include "store/sqlite/sqlite_store.hpp"
+
+namespace heron::store::sqlite {
+namespace {
+
+constexpr const char* kMailboxSelect =
+    "SELECT m.id, m.account_id, m.name, m.special_use, m.uidvalidity, m.uidnext, "
+    "m.highestmodseq, m.subscribed, "
+    "(SELECT count(*) FROM messages WHERE mailbox_id = m.id), "
+    "(SELECT coalesce(sum(size), 0) FROM messages WHERE mailbox_id = m.id) "
+    "FROM mailboxes m";
+
+Mailbox mailbox_from_row(const Stmt& st) {
+  Mailbox m;
+  m.id = st.column_int(0);
+  m.account_id = st.column_int(1);
+  m.name = st.column_text(2);
+  m.special_use = st.column_text(3);
+  m.uidvalidity = static_cast<uint32_t>(st.column_int(4));
+  m.uidnext = static_cast<uint32_t>(st.column_int(5));
+  m.highestmodseq = static_cast<uint64_t>(st.column_int(6));
+  m.subscribed = st.column_int(7) != 0;
+  m.messages = static_cast<uint32_t>(st.column_int(8));
+  m.total_size = static_cast<uint64_t>(st.column_int(9));
+  return m;
+}
+
+std::vector<std::string> split_flags(const std::string& text) {
+  std::vector<std::string> out;
+  for (std::string_view f : str::split(text, ' ')) {
+    if (!f.empty()) out.emplace_back(f);
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<std::vector<Mailbox>> SqliteStore::list_mailboxes(int64_t account_id) {
+  std::lock_guard lk(reader_mutex_);
+  auto st = reader_->stmt(std::string(kMailboxSelect) + " WHERE m.account_id = ? ORDER BY m.id");
+  if (!st) return st.error();
+  (*st)->bind(1, account_id);
+  std::vector<Mailbox> out;
+  while (true) {
+    auto row = (*st)->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    out.push_back(mailbox_from_row(**st));
+  }
+  return out;
+}
+
+Result<std::optional<Mailbox>> SqliteStore::find_mailbox(int64_t account_id,
+                                                         std::string_view name) {
+  // RFC 9051 5.1: INBOX is case-insensitive; every other name is exact.
+  const std::string key = str::iequals(name, "INBOX") ? std::string("INBOX") : std::string(name);
+  std::lock_guard lk(reader_mutex_);
+  auto st = reader_->stmt(std::string(kMailboxSelect) + " WHERE m.account_id = ? AND m.name = ?");
+  if (!st) return st.error();
+  (*st)->bind(1, account_id).bind(2, key);
+  auto row = (*st)->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<Mailbox>();
+  return std::optional<Mailbox>(mailbox_from_row(**st));
+}
+
+Result<std::vector<Message>> SqliteStore::list_messages(int64_t mailbox_id) {
+  std::lock_guard lk(reader_mutex_);
+  auto st = reader_->stmt(
+      "SELECT id, mailbox_id, uid, modseq, flags, internal_date, size, blob_id, header_prefix "
+      "FROM messages WHERE mailbox_id = ? ORDER BY uid");
+  if (!st) return st.error();
+  (*st)->bind(1, mailbox_id);
+  std::vector<Message> out;
+  while (true) {
+    auto row = (*st)->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    Message m;
+    m.id = (*st)->column_int(0);
+    m.mailbox_id = (*st)->column_int(1);
+    m.uid = static_cast<uint32_t>((*st)->column_int(2));
+    m.modseq = static_cast<uint64_t>((*st)->column_int(3));
+    m.flags = split_flags((*st)->column_text(4));
+    m.internal_date = (*st)->column_int(5);
+    m.size = static_cast<uint64_t>((*st)->column_int(6));
+    m.blob_id = (*st)->column_text(7);
+    m.header_prefix = (*st)->column_blob(8);
+    out.push_back(std::move(m));
+  }
+  return out;
+}
+
+Result<std::string> SqliteStore::read_message(const Message& message) {
+  // The blob file is immutable and named by the row, so no lock is needed to read it.
+  auto body = blobs_.read(message.blob_id);
+  if (!body) {
+    log::warn(
+        "store.read.missing_blob",
+        {{"message", message.id}, {"blob", message.blob_id}, {"error", body.error().message}});
+    metrics::inc("heron_store_read_failures_total");
+    return body.error();
+  }
+  std::string out;
+  out.reserve(message.header_prefix.size() + body->size());
+  out += message.header_prefix;
+  out += *body;
+  if (message.size != 0 && out.size() != message.size) {
+    log::warn("store.read.size_mismatch", {{"message", message.id},
+                                           {"blob", message.blob_id},
+                                           {"expected", message.size},
+                                           {"found", out.size()}});
+    metrics::inc("heron_store_read_failures_total");
+    return make_error("message " + std::to_string(message.id) + " has the wrong size", EIO);
+  }
+  return out;
+}
+
+// Start-up check of blob files against blob rows (DESIGN.md, "The durability rule"):
+//  - *.tmp.* files are writes that never reached their rename: removed (nothing names them);
+//  - a blob file with no row is a delivery that crashed before its commit (or an unlink a
+//    crash undid): removed once older than orphan_grace_seconds, so a blob written moments ago
+//    by a delivery still in flight is never touched;
+//  - a row whose file is missing is data loss from outside (disk, operator): its message
+//    rows are marked quarantined and logged, never deleted, so an operator can restore the
+//    file; a quarantined row whose file is back is released.
+// Holds the writer mutex throughout, so no batch runs meanwhile. Memory: one set of ids.
+Result<ReconcileReport> SqliteStore::reconcile() {
+  ReconcileReport report;
+  std::lock_guard lk(writer_mutex_);
+  auto entries = blobs_.scan();
+  if (!entries) return entries.error();
+
+  std::unordered_set<std::string> rows;
+  {
+    auto st = writer_->stmt("SELECT id FROM blobs");
+    if (!st) return st.error();
+    while (true) {
+      auto row = (*st)->step();
+      if (!row) return row.error();
+      if (!*row) break;
+      rows.insert((*st)->column_text(0));
+    }
+  }
+
+  const int64_t now = static_cast<int64_t>(std::time(nullptr));
+  std::unordered_set<std::string> files;
+  for (const BlobFiles::Entry& e : *entries) {
+    if (e.is_temp) {
+      std::error_code ec;
+      if (std::filesystem::remove(e.path, ec)) ++report.temp_files_removed;
+      continue;
+    }
+    if (!BlobFiles::valid_id(e.name) ||
+        e.name.compare(0, 2, e.path.parent_path().filename()) != 0) {
+      log::warn("store.reconcile.unknown_file", {{"path", e.path.string()}});
+      continue;
+    }
+    files.insert(e.name);
+    if (rows.count(e.name) != 0) continue;
+    if (now - e.mtime < options_.orphan_grace_seconds) continue;
+    if (auto r = blobs_.remove(e.name); !r) {
+      log::warn("store.reconcile.remove_failed", {{"blob", e.name}, {"error", r.error().message}});
+      continue;
+    }
+    log::info("store.reconcile.orphan_blob", {{"blob", e.name}, {"age", now - e.mtime}});
+    ++report.orphan_blobs_removed;
+  }
+
+  auto tx = Transaction::begin(*writer_);
+  if (!tx) return tx.error();
+  for (const std::string& id : rows) {
+    const bool present = files.count(id) != 0;
+    auto st =
+        writer_->stmt("UPDATE messages SET quarantined = ? WHERE blob_id = ? AND quarantined = ?");
+    if (!st) return st.error();
+    (*st)->bind(1, present ? 0 : 1).bind(2, id).bind(3, present ? 1 : 0);
+    if (auto r = (*st)->run(); !r) return r.error();
+    const int64_t changed = writer_->changes();
+    if (changed == 0) continue;
+    if (present) {
+      log::info("store.reconcile.blob_restored", {{"blob", id}, {"messages", changed}});
+    } else {
+      log::warn("store.reconcile.missing_blob",
+                {{"blob", id}, {"path", blobs_.path_of(id).string()}, {"messages", changed}});
+      metrics::inc("heron_store_missing_blobs_total", {}, {}, static_cast<uint64_t>(changed));
+      report.missing_blobs_quarantined += static_cast<uint64_t>(changed);
+    }
+  }
+  if (auto r = tx->commit(); !r) return r.error();
+  log::info("store.reconcile", {{"orphan_blobs_removed", report.orphan_blobs_removed},
+                                {"missing_blobs_quarantined", report.missing_blobs_quarantined},
+                                {"temp_files_removed", report.temp_files_removed}});
+  return report;
+}
+
+}  // namespace heron::store::sqlite

@@ -1,0 +1,134 @@
+#include "store/sqlite/schema.hpp"
+
+#include <string>
+#include <vector>
+
+#include "base/log.hpp"
+
+namespace heron::store::sqlite {
+namespace {
+
+// Migration 1: everything.
+//
+// Blobs are shared by message rows (one delivery to N recipients, and later IMAP COPY), so
+// blobs.refcount counts the message rows naming a blob. Triggers keep it exact for every
+// insert and delete of a message, whoever does it (delivery, expunge, account deletion, FK
+// cascades), and code deletes blob rows whose count reached zero and then unlinks the files
+// after commit. messages.quarantined marks rows whose blob file vanished (reconcile()).
+constexpr const char* kMigration1 = R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE domains (
+  id      INTEGER PRIMARY KEY,
+  name    TEXT NOT NULL UNIQUE,
+  created INTEGER NOT NULL
+);
+
+CREATE TABLE accounts (
+  id            INTEGER PRIMARY KEY,
+  domain_id     INTEGER NOT NULL REFERENCES domains(id) ON DELETE RESTRICT,
+  address       TEXT NOT NULL UNIQUE,
+  password_hash TEXT NOT NULL,
+  created       INTEGER NOT NULL
+);
+CREATE INDEX accounts_domain ON accounts(domain_id);
+
+CREATE TABLE aliases (
+  id        INTEGER PRIMARY KEY,
+  domain_id INTEGER NOT NULL REFERENCES domains(id) ON DELETE RESTRICT,
+  source    TEXT NOT NULL,
+  target    TEXT NOT NULL,
+  UNIQUE (source, target)
+);
+CREATE INDEX aliases_domain ON aliases(domain_id);
+
+CREATE TABLE mailboxes (
+  id            INTEGER PRIMARY KEY,
+  account_id    INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  name          TEXT NOT NULL,
+  special_use   TEXT NOT NULL DEFAULT '',
+  uidvalidity   INTEGER NOT NULL,
+  uidnext       INTEGER NOT NULL DEFAULT 1,
+  highestmodseq INTEGER NOT NULL DEFAULT 1,
+  subscribed    INTEGER NOT NULL DEFAULT 1,
+  UNIQUE (account_id, name)
+);
+
+CREATE TABLE blobs (
+  id       TEXT PRIMARY KEY,
+  size     INTEGER NOT NULL,
+  refcount INTEGER NOT NULL DEFAULT 0,
+  created  INTEGER NOT NULL
+) WITHOUT ROWID;
+
+CREATE TABLE messages (
+  id            INTEGER PRIMARY KEY,
+  mailbox_id    INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+  uid           INTEGER NOT NULL,
+  modseq        INTEGER NOT NULL,
+  flags         TEXT NOT NULL DEFAULT '',
+  internal_date INTEGER NOT NULL,
+  size          INTEGER NOT NULL,
+  blob_id       TEXT NOT NULL REFERENCES blobs(id),
+  header_prefix BLOB NOT NULL,
+  quarantined   INTEGER NOT NULL DEFAULT 0,
+  UNIQUE (mailbox_id, uid)
+);
+CREATE INDEX messages_blob ON messages(blob_id);
+
+CREATE TRIGGER messages_blob_ref AFTER INSERT ON messages BEGIN
+  UPDATE blobs SET refcount = refcount + 1 WHERE id = NEW.blob_id;
+END;
+CREATE TRIGGER messages_blob_unref AFTER DELETE ON messages BEGIN
+  UPDATE blobs SET refcount = refcount - 1 WHERE id = OLD.blob_id;
+END;
+)sql";
+
+const std::vector<const char*>& migrations() {
+  static const std::vector<const char*> list = {kMigration1};
+  return list;
+}
+
+Result<int> user_version(Db& db) {
+  auto st = db.stmt("PRAGMA user_version");
+  if (!st) return st.error();
+  auto row = (*st)->step();
+  if (!row) return row.error();
+  return static_cast<int>((*st)->column_int(0));
+}
+
+}  // namespace
+
+int schema_version() {
+  return static_cast<int>(migrations().size());
+}
+
+Result<int> migrate(Db& db) {
+  auto tx = Transaction::begin(db, "BEGIN EXCLUSIVE");
+  if (!tx) return tx.error();
+  auto found = user_version(db);
+  if (!found) return found.error();
+  const int from = *found;
+  const int to = schema_version();
+  if (from > to) {
+    return make_error("database schema version " + std::to_string(from) +
+                      " is newer than this heron knows (" + std::to_string(to) + ")");
+  }
+  if (from == to) return from;
+  for (int v = from + 1; v <= to; ++v) {
+    if (auto r = db.exec(migrations()[static_cast<size_t>(v - 1)]); !r) {
+      log::error("store.migrate.failed", {{"version", v}, {"error", r.error().message}});
+      return r.error();
+    }
+  }
+  // PRAGMA takes no bound parameters; the value is our own integer.
+  if (auto r = db.exec("PRAGMA user_version = " + std::to_string(to)); !r) return r.error();
+  if (auto r = tx->commit(); !r) return r.error();
+  log::info("store.migrate", {{"from", from}, {"to", to}});
+  return from;
+}
+
+}  // namespace heron::store::sqlite
