@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace heron::store {
@@ -79,6 +80,24 @@ struct Delivered {
   int64_t mailbox_id = 0;
   int64_t message_id = 0;
   uint32_t uid = 0;
+};
+
+// How update_flags() combines the given flags with a message's own (RFC 9051 6.4.6).
+enum class FlagMode { replace, add, remove };
+
+struct FlagUpdate {
+  struct Changed {
+    uint32_t uid = 0;
+    uint64_t modseq = 0;
+    std::vector<std::string> flags;  // the message's flags after the change
+  };
+  std::vector<Changed> changed;  // messages whose flags changed
+  std::vector<uint32_t> failed;  // RFC 7162 3.1.3: modseq > unchanged_since; left alone
+};
+
+struct CopyResult {
+  uint32_t uidvalidity = 0;  // of the destination, for COPYUID
+  std::vector<std::pair<uint32_t, uint32_t>> uids;  // (source UID, destination UID)
 };
 
 struct ReconcileReport {
