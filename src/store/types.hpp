@@ -64,6 +64,8 @@ struct Resolution {
 struct DeliveryTarget {
   int64_t account_id = 0;
   std::string mailbox = "INBOX";  // falls back to INBOX if the account has no such mailbox
+  // When non-zero, the exact mailbox (APPEND): no fallback, ENOENT if it is gone.
+  int64_t mailbox_id = 0;
   std::string header_prefix;  // e.g. "Return-Path: <a@b>\r\nDelivered-To: c@d\r\n"
   std::vector<std::string> flags;
 };
