@@ -78,7 +78,7 @@ class MailStore {
   virtual Result<CopyResult> copy_messages(int64_t from_mailbox_id,
                                            const std::vector<uint32_t>& uids,
                                            int64_t to_mailbox_id, bool move) = 0;
-  // RFC 3501 2.3.2 \\Recent: a message is recent for the first session that selects its
+  // RFC 3501 2.3.2 \Recent: a message is recent for the first session that selects its
   // mailbox read-write after it arrived. Returns the mailbox's previous recent watermark (UIDs
   // >= it are \\Recent for the caller) and moves the watermark to UIDNEXT, atomically, so two
   // sessions never both see a message as recent.
