@@ -80,7 +80,7 @@ class MailStore {
                                            int64_t to_mailbox_id, bool move) = 0;
   // RFC 3501 2.3.2 \Recent: a message is recent for the first session that selects its
   // mailbox read-write after it arrived. Returns the mailbox's previous recent watermark (UIDs
-  // >= it are \\Recent for the caller) and moves the watermark to UIDNEXT, atomically, so two
+  // >= it are \Recent for the caller) and moves the watermark to UIDNEXT, atomically, so two
   // sessions never both see a message as recent.
   virtual Result<uint32_t> claim_recent(int64_t mailbox_id) = 0;
   // RFC 7162 3.2.5.2 (QRESYNC): UIDs expunged from the mailbox with modseq > since.
