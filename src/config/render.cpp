@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "base/strings.hpp"
 #include "config/config.hpp"
 #include "config/units.hpp"
 
@@ -15,36 +16,8 @@ namespace {
 // A TOML basic string (TOML 1.0, "String"): quotes, backslashes and control characters
 // escaped, everything else verbatim.
 std::string toml_string(std::string_view s) {
-  static constexpr char hex[] = "0123456789ABCDEF";
   std::string out = "\"";
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (u < 0x20 || u == 0x7f) {
-          out += "\\u00";
-          out += hex[u >> 4];
-          out += hex[u & 15];
-        } else {
-          out += c;
-        }
-    }
-  }
+  str::append_escaped(out, s);
   return out + "\"";
 }
 
