@@ -156,7 +156,8 @@ const Known* known(std::string_view id) {
 }
 
 TEST(RenderDovecot, SameAnswersAsDovecot) {
-  const std::filesystem::path dir = std::filesystem::path(HERON_SOURCE_DIR) / "tests/data/mime/dovecot";
+  const std::filesystem::path dir =
+      std::filesystem::path(HERON_SOURCE_DIR) / "tests/data/mime/dovecot";
   size_t compared = 0;
   size_t known_seen = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
@@ -182,8 +183,9 @@ TEST(RenderDovecot, SameAnswersAsDovecot) {
     if (k != nullptr) ++known_seen;
     for (const char* item : {"BODYSTRUCTURE", "BODY", "ENVELOPE"}) {
       ASSERT_TRUE(theirs_items.count(item)) << id << " has no " << item;
-      const bool skipped = k != nullptr && (" " + std::string(k->items) + " ").find(
-                                               " " + std::string(item) + " ") != std::string::npos;
+      const bool skipped =
+          k != nullptr && (" " + std::string(k->items) + " ").find(" " + std::string(item) + " ") !=
+                              std::string::npos;
       if (skipped) {
         EXPECT_NE(our_items[item], theirs_items[item])
             << id << ": " << item << " now matches Dovecot; remove it from kKnown";
