@@ -45,6 +45,7 @@ class Parser {
 
   Structure run() {
     parse_part(0, Part::none, 0, false);
+    clamp_to_parents();
     return std::move(s_);
   }
 
@@ -150,6 +151,27 @@ class Parser {
     }
   }
 
+  // A part that starts right at a boundary line is empty, but starts after the line break
+  // that the boundary took from its parent's body: such parts move back inside their parent.
+  // Parents come before children, so one pass settles every level.
+  void clamp_to_parents() {
+    for (Part& p : s_.parts) {
+      if (p.parent == Part::none) continue;
+      const Part& up = s_.parts[p.parent];
+      const auto clamp = [&](size_t v) { return std::clamp(v, up.body_begin, up.body_end); };
+      const size_t end = clamp(p.body_end);
+      const bool moved = end != p.body_end;
+      p.header_begin = clamp(p.header_begin);
+      p.body_begin = clamp(p.body_begin);
+      p.body_end = end;
+      if (moved && p.kind != PartKind::multipart) {
+        p.lines = static_cast<size_t>(
+            std::count(m_.begin() + static_cast<std::ptrdiff_t>(p.body_begin),
+                       m_.begin() + static_cast<std::ptrdiff_t>(p.body_end), '\n'));
+      }
+    }
+  }
+
   // Decides the kind of a part from its header; records the boundary of a multipart.
   PartKind classify(uint32_t index, std::string* boundary, bool* digest, bool* opaque_message) {
     Part& p = s_.parts[index];
@@ -234,14 +256,9 @@ class Parser {
       add_synthetic(index, s_.parts[index].body_end);
       return stop;
     }
-    const auto child = static_cast<uint32_t>(s_.parts.size());
     const Stop stop = parse_part(s_.parts[index].body_begin, index,
                                  static_cast<uint16_t>(s_.parts[index].depth + 1), false);
     finish(index, stop);
-    // A boundary right after the header took the empty line: the child, empty, moves in.
-    Part& c = s_.parts[child];
-    const size_t end = s_.parts[index].body_end;
-    if (c.header_begin > end) c.header_begin = c.body_begin = c.body_end = end;
     return stop;
   }
 

@@ -178,6 +178,22 @@ TEST(MimeStructure, PartsCutShortByBoundaries) {
   EXPECT_EQ(part_info(m, s, 4).content_type.subtype, "html");
 }
 
+TEST(MimeStructure, EmptyPartRightBeforeAnOuterBoundary) {
+  // Found by the fuzzer: "--d" (not a close delimiter) starts a part that the outer boundary
+  // ends at once; that empty part must stay inside its parent.
+  const std::string m =
+      "Content-Type: multipart/mixed; boundary=b1\r\n\r\n--b1\r\n"
+      "Content-Type: multipart/digest; boundary=d\r\n\r\n--d\r\n\r\nx\r\n--dtext--\r\n"
+      "--b1--\r\n";
+  const Structure s = parse_structure(m);
+  check_tree(s, m);
+  const uint32_t digest = s.child(0, 1);
+  ASSERT_EQ(s[digest].child_count, 2u);
+  const uint32_t last = s.child(digest, 2);
+  EXPECT_EQ(s[last].header_begin, s[digest].body_end);
+  EXPECT_EQ(s[last].body_size(), 0u);
+}
+
 TEST(MimeStructure, MultipartWithoutPartsGetsAnEmptyOne) {
   for (const std::string m : {"Content-Type: multipart/mixed; boundary=x\r\n\r\njust text\r\n",
                               "Content-Type: multipart/mixed; boundary=x\r\n\r\n--x--\r\n",
