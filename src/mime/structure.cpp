@@ -315,6 +315,7 @@ uint32_t Structure::child(uint32_t index, uint32_t n) const {
 
 Structure parse_structure(std::string_view message, Limits limits) {
   if (limits.max_parts < 2) limits.max_parts = 2;
+  limits.max_depth = std::min<uint32_t>(limits.max_depth, kMaxDepth);
   return Parser(message, limits).run();
 }
 

@@ -48,8 +48,11 @@
 
 namespace heron::mime {
 
+// Parsing and rendering recurse once per level, so depth is capped whatever the caller asks.
+constexpr uint32_t kMaxDepth = 1000;
+
 struct Limits {
-  uint32_t max_depth = 50;     // multipart and message/rfc822 nesting levels
+  uint32_t max_depth = 50;     // multipart and message/rfc822 nesting levels (at most kMaxDepth)
   uint32_t max_parts = 10000;  // parts in the whole tree, root included
 };
 

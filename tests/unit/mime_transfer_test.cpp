@@ -46,3 +46,29 @@ TEST(MimeTransfer, DecodeBody) {
 
 }  // namespace
 }  // namespace heron::mime
+
+#include "mime/part_text.hpp"
+
+namespace heron::mime {
+namespace {
+
+TEST(MimePartText, DecodesAndConverts) {
+  const std::string m =
+      "Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+      "--b\r\nContent-Type: text/plain; charset=iso-8859-1\r\n"
+      "Content-Transfer-Encoding: quoted-printable\r\n\r\ncaf=E9\r\n"
+      "--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+      "Y2Fmw6k=\r\n"
+      "--b\r\nContent-Type: text/plain; charset=x-unknown\r\n\r\nraw \xe9\r\n"
+      "--b\r\nContent-Type: text/plain; charset*=us-ascii''iso-8859-1\r\n\r\n\xe9\r\n"
+      "--b--\r\n";
+  const Structure s = parse_structure(m);
+  EXPECT_EQ(part_text_utf8(m, s, s.child(0, 1)), "caf\xc3\xa9");
+  EXPECT_EQ(part_text_utf8(m, s, s.child(0, 2)), "caf\xc3\xa9");
+  EXPECT_EQ(part_text_utf8(m, s, s.child(0, 3)), "raw \xe9");  // left as it is
+  EXPECT_EQ(part_text_utf8(m, s, s.child(0, 4)), "\xc3\xa9");
+  EXPECT_EQ(part_text_utf8(m, s, 99), "");
+}
+
+}  // namespace
+}  // namespace heron::mime
