@@ -1,7 +1,8 @@
 // Fuzzes the MIME structure scanner and everything the IMAP renderer builds on it
 // (mime/structure.hpp, proto/imap/message_render.hpp): the part tree, part_info(),
-// BODYSTRUCTURE, BODY, ENVELOPE of every message part, every BODY[section] and BINARY[part]
-// reachable by part numbers, and encoded-word decoding of the Subject. Input: a whole message.
+// part_text_utf8(), BODYSTRUCTURE, BODY, ENVELOPE of every message part, every BODY[section]
+// and BINARY[part] reachable by part numbers, and encoded-word decoding of the Subject.
+// Input: a whole message.
 // The first byte, when it is a digit, picks small limits so the limit paths run too.
 // Checks only what must hold for any input.
 #include <cstddef>
@@ -12,6 +13,7 @@
 
 #include "mime/encoded_word.hpp"
 #include "mime/header.hpp"
+#include "mime/part_text.hpp"
 #include "mime/structure.hpp"
 #include "proto/imap/message_render.hpp"
 
@@ -125,6 +127,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   for (uint32_t i = 0; i < s.parts.size(); ++i) {
     if (s[i].kind == mime::PartKind::message) check_wire(imap::envelope(in, s, s[i].first_child));
     (void)mime::part_info(in, s, i);
+    (void)mime::part_text_utf8(in, s, i);
   }
   std::vector<uint32_t> path;
   walk_sections(in, s, path, 2);

@@ -62,7 +62,8 @@ std::string envelope_from_header(std::string_view header, RenderOptions options 
 std::string body_structure(std::string_view message, const mime::Structure& s, bool extensible,
                            RenderOptions options = {});
 
-// The bytes of a section: a view into the message where possible, else built.
+// The bytes of a section: a view into the message where possible (valid while the message
+// bytes are), else built.
 class SectionData {
  public:
   enum class Status {
