@@ -8,23 +8,25 @@
 #include <string>
 #include <string_view>
 
+#include "base/clock.hpp"
+
 namespace heron::server::smtp {
 
 struct ReceivedInfo {
   std::string helo;  // as the client sent it
   std::string client_ip;
-  std::string client_host;  // reverse DNS name, if known
-  std::string by_host;  // our hostname
-  std::string protocol;  // ESMTPS, UTF8SMTP, ...
-  std::string id;  // our queue/transaction id
-  std::string tls;  // "TLSv1.3 TLS_AES_256_GCM_SHA384", or empty
+  std::string client_host;    // reverse DNS name, if known
+  std::string by_host;        // our hostname
+  std::string protocol;       // ESMTPS, UTF8SMTP, ...
+  std::string id;             // our queue/transaction id
+  std::string tls;            // "TLSv1.3 TLS_AES_256_GCM_SHA384", or empty
   std::string for_recipient;  // set only for single-recipient messages
   int64_t unix_time = 0;
 };
 
 std::string received_header(const ReceivedInfo& info);
 
-// RFC 5322 3.3 date-time in UTC: "Sun, 22 Nov 2026 20:14:13 +0000".
-std::string rfc5322_date(int64_t unix_time);
+// RFC 5322 3.3 date-time in UTC (base/clock.hpp).
+using heron::rfc5322_date;
 
 }  // namespace heron::server::smtp
