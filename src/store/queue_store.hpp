@@ -34,14 +34,6 @@
 
 namespace heron::store {
 
-// RFC 3461 4.1 NOTIFY as bits. 0 means the client gave no NOTIFY; never excludes the others.
-namespace notify {
-inline constexpr uint8_t kSuccess = 1;
-inline constexpr uint8_t kFailure = 2;
-inline constexpr uint8_t kDelay = 4;
-inline constexpr uint8_t kNever = 8;
-}  // namespace notify
-
 // RFC 3461 4.3 RET: what a failure notice returns of the message.
 enum class DsnRet { unspecified, full, headers };
 

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "base/fs.hpp"
+#include "proto/smtp/dsn_params.hpp"
 #include "store/sqlite/db.hpp"
 #include "store/sqlite/queue_store.hpp"
 
@@ -102,8 +103,8 @@ TEST_F(StoreQueue, EnqueueKeepsTheWholeEnvelopeAndTheBody) {
   m.smtputf8 = true;
   m.eightbit = true;
   m.recipients[0].orcpt = "rfc822;bob@example.net";
-  m.recipients[0].notify = notify::kSuccess | notify::kFailure;
-  m.recipients[1].notify = notify::kNever;
+  m.recipients[0].notify = smtp::notify::kSuccess | smtp::notify::kFailure;
+  m.recipients[1].notify = smtp::notify::kNever;
   const int64_t id = enqueue(std::move(m));
   ASSERT_GT(id, 0);
 
@@ -124,12 +125,12 @@ TEST_F(StoreQueue, EnqueueKeepsTheWholeEnvelopeAndTheBody) {
   EXPECT_EQ(bob.address, "bob@Example.NET");
   EXPECT_EQ(bob.domain, "example.net");
   EXPECT_EQ(bob.orcpt, "rfc822;bob@example.net");
-  EXPECT_EQ(bob.notify, notify::kSuccess | notify::kFailure);
+  EXPECT_EQ(bob.notify, smtp::notify::kSuccess | smtp::notify::kFailure);
   EXPECT_EQ(bob.state, RecipientState::queued);
   EXPECT_EQ(bob.attempts, 0u);
   EXPECT_EQ(bob.next_attempt, kT0);  // first attempt due at arrival
   EXPECT_EQ(bob.dsn, DsnState::none);
-  EXPECT_EQ(q.recipients[1].notify, notify::kNever);
+  EXPECT_EQ(q.recipients[1].notify, smtp::notify::kNever);
 
   auto body = queue_->read_body(q);
   ASSERT_TRUE(body);
