@@ -15,11 +15,11 @@ namespace heron::server::smtp {
 struct ReceivedInfo {
   std::string helo;  // as the client sent it
   std::string client_ip;
-  std::string client_host;    // reverse DNS name, if known
-  std::string by_host;        // our hostname
-  std::string protocol;       // ESMTPS, UTF8SMTP, ...
-  std::string id;             // our queue/transaction id
-  std::string tls;            // "TLSv1.3 TLS_AES_256_GCM_SHA384", or empty
+  std::string client_host;  // reverse DNS name, if known
+  std::string by_host;  // our hostname
+  std::string protocol;  // ESMTPS, UTF8SMTP, ...
+  std::string id;  // our queue/transaction id
+  std::string tls;  // "TLSv1.3 TLS_AES_256_GCM_SHA384", or empty
   std::string for_recipient;  // set only for single-recipient messages
   int64_t unix_time = 0;
 };
