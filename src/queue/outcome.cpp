@@ -81,10 +81,11 @@ store::AttemptRecord decide(const store::QueuedMessage& message, const DeliveryR
   return a;
 }
 
-Result<void> report(store::QueueStore& store, const store::QueuedMessage& message,
-                    const std::vector<DeliveryResult>& results, const RetryPolicy& policy,
-                    const Clock& clock) {
-  const int64_t now = clock.now();
+namespace {
+
+std::vector<store::AttemptRecord> records_for(const store::QueuedMessage& message,
+                                              const std::vector<DeliveryResult>& results,
+                                              const RetryPolicy& policy, int64_t now) {
   std::vector<store::AttemptRecord> records;
   records.reserve(results.size());
   for (const DeliveryResult& r : results) {
@@ -101,7 +102,21 @@ Result<void> report(store::QueueStore& store, const store::QueuedMessage& messag
                                 {"reply", a.diagnostic}});
     metrics::inc("heron_queue_attempts_total", "result", state);
   }
-  return store.record(std::move(records));
+  return records;
+}
+
+}  // namespace
+
+Result<void> report(store::QueueStore& store, const store::QueuedMessage& message,
+                    const std::vector<DeliveryResult>& results, const RetryPolicy& policy,
+                    const Clock& clock) {
+  return store.record(records_for(message, results, policy, clock.now()));
+}
+
+void report_async(store::QueueStore& store, const store::QueuedMessage& message,
+                  const std::vector<DeliveryResult>& results, const RetryPolicy& policy,
+                  store::QueueStore::RecordCallback done, const Clock& clock) {
+  store.record_async(records_for(message, results, policy, clock.now()), std::move(done));
 }
 
 }  // namespace heron::queue

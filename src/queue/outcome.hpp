@@ -50,5 +50,9 @@ store::AttemptRecord decide(const store::QueuedMessage& message, const DeliveryR
 Result<void> report(store::QueueStore& store, const store::QueuedMessage& message,
                     const std::vector<DeliveryResult>& results, const RetryPolicy& policy,
                     const Clock& clock = system_clock());
+// The same without waiting for the disk: done runs on the store's committer thread.
+void report_async(store::QueueStore& store, const store::QueuedMessage& message,
+                  const std::vector<DeliveryResult>& results, const RetryPolicy& policy,
+                  store::QueueStore::RecordCallback done, const Clock& clock = system_clock());
 
 }  // namespace heron::queue

@@ -21,8 +21,11 @@
 //
 // The store keeps state and enforces no policy: the retry schedule, give-up after the maximum
 // age, and whether a notice is owed (NOTIFY, null sender) are decided in src/queue.
-// Thread: any. Failure: Result errors; EINVAL malformed input, ENOENT no such message,
-// otherwise errno or the SQLite extended result code. A failed enqueue leaves nothing visible.
+// Thread: any. enqueue_async() and record_async() never wait for the disk; the other calls
+// run one short transaction (claims and operator actions) or wait for the group commit, so
+// a caller on an event loop runs them on a worker thread. Failure: Result errors; EINVAL malformed
+// input, ENOENT no such message, otherwise errno or the SQLite extended result code. A failed
+// enqueue leaves nothing visible.
 
 #include <cstdint>
 #include <functional>
@@ -168,6 +171,9 @@ class QueueStore {
   // Applies each record to its recipient, if still queued, and clears its lease. Messages
   // left with nothing queued and no notice owed are removed in the same commit.
   virtual Result<void> record(std::vector<AttemptRecord> records) = 0;
+  using RecordCallback = std::function<void(Result<void>)>;
+  // As record(); the callback runs on the store's committer thread after the commit.
+  virtual void record_async(std::vector<AttemptRecord> records, RecordCallback done) = 0;
 
   // Messages with recipients a notice may be due for: final ones with a notice owed, and
   // queued ones that arrived at or before delay_cutoff and have had no delay notice yet.

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <filesystem>
 #include <fstream>
+#include <future>
 #include <set>
 #include <thread>
 
@@ -313,6 +314,19 @@ TEST_F(StoreQueue, DeferredRecordsCountAttemptsAndReschedule) {
   EXPECT_EQ(r.attempts, 1u);
   EXPECT_EQ(r.last_attempt, kT0 + 5);
   EXPECT_EQ(r.next_attempt, kT0 + 500);
+}
+
+TEST_F(StoreQueue, RecordAsyncCallsBackAfterTheCommit) {
+  const int64_t id = enqueue(message({"x@a.example"}));
+  const int64_t rid = get(id).recipients[0].id;
+  std::promise<Result<void>> done;
+  queue_->record_async({result(rid, RecipientState::queued, kT0, kT0 + 60)},
+                       [&done](Result<void> r) { done.set_value(std::move(r)); });
+  ASSERT_TRUE(done.get_future().get());
+  EXPECT_EQ(get(id).recipients[0].next_attempt, kT0 + 60);  // visible once called back
+  std::promise<Result<void>> empty;
+  queue_->record_async({}, [&empty](Result<void> r) { empty.set_value(std::move(r)); });
+  EXPECT_TRUE(empty.get_future().get());
 }
 
 TEST_F(StoreQueue, MessageGoesWhenEveryRecipientIsDoneAndNoNoticeIsOwed) {

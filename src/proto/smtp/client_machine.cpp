@@ -20,16 +20,18 @@ bool is_digit(char c) {
 // matching the reply code's first digit. Returns its length, or 0.
 size_t enhanced_code_length(std::string_view text, char reply_class) {
   if (text.size() < 5 || text[0] != reply_class || text[1] != '.') return 0;
-  size_t i = 2;
-  size_t digits = 0;
-  while (i < text.size() && is_digit(text[i]) && digits < 4) ++i, ++digits;
-  if (digits == 0 || digits > 3 || i >= text.size() || text[i] != '.') return 0;
-  ++i;
-  digits = 0;
-  while (i < text.size() && is_digit(text[i]) && digits < 4) ++i, ++digits;
-  if (digits == 0 || digits > 3) return 0;
-  if (i < text.size() && text[i] != ' ') return 0;
-  return i;
+  // 1 to 3 digits starting at i; returns the index after them, or 0.
+  auto digits = [&text](size_t i) -> size_t {
+    size_t j = i;
+    while (j < text.size() && j - i < 4 && is_digit(text[j])) ++j;
+    return (j == i || j - i > 3) ? 0 : j;
+  };
+  const size_t subject_end = digits(2);
+  if (subject_end == 0 || subject_end >= text.size() || text[subject_end] != '.') return 0;
+  const size_t detail_end = digits(subject_end + 1);
+  if (detail_end == 0) return 0;
+  if (detail_end < text.size() && text[detail_end] != ' ') return 0;
+  return detail_end;
 }
 
 }  // namespace

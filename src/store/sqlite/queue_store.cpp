@@ -155,27 +155,45 @@ Result<int64_t> SqliteQueue::enqueue(NewQueueMessage message) {
   return future.get();
 }
 
-Result<void> SqliteQueue::commit_job(
-    std::function<Result<void>(Db&, std::vector<std::string>&)> apply) {
+void SqliteQueue::commit_job_async(
+    std::function<Result<void>(Db&, std::vector<std::string>&)> apply,
+    std::function<void(Result<void>)> done) {
   auto removed = std::make_shared<std::vector<std::string>>();
-  std::promise<Result<void>> promise;
-  auto future = promise.get_future();
   GroupCommitter::Job job;
   job.apply = [apply = std::move(apply), removed](Db& db, const std::string&, std::string_view,
                                                   int64_t) { return apply(db, *removed); };
-  job.done = [this, removed, &promise](Result<void> result) {
+  job.done = [this, removed, done = std::move(done)](Result<void> result) {
     if (result) remove_blob_files(*removed);
-    promise.set_value(std::move(result));
+    if (done) done(std::move(result));
   };
   committer_->submit(std::move(job));
+}
+
+Result<void> SqliteQueue::commit_job(
+    std::function<Result<void>(Db&, std::vector<std::string>&)> apply) {
+  std::promise<Result<void>> promise;
+  auto future = promise.get_future();
+  commit_job_async(std::move(apply),
+                   [&promise](Result<void> result) { promise.set_value(std::move(result)); });
   return future.get();
 }
 
 // --- attempt results and notices -----------------------------------------------------------
 
 Result<void> SqliteQueue::record(std::vector<AttemptRecord> records) {
-  if (records.empty()) return {};
-  return commit_job(
+  std::promise<Result<void>> promise;
+  auto future = promise.get_future();
+  record_async(std::move(records),
+               [&promise](Result<void> result) { promise.set_value(std::move(result)); });
+  return future.get();
+}
+
+void SqliteQueue::record_async(std::vector<AttemptRecord> records, RecordCallback done) {
+  if (records.empty()) {
+    done(Result<void>());
+    return;
+  }
+  commit_job_async(
       [records = std::move(records)](Db& db, std::vector<std::string>& removed) -> Result<void> {
         std::set<int64_t> touched;
         for (const AttemptRecord& a : records) {
@@ -209,7 +227,8 @@ Result<void> SqliteQueue::record(std::vector<AttemptRecord> records) {
           if (auto r = (*st)->run(); !r) return r.error();
         }
         return remove_finished(db, touched, removed);
-      });
+      },
+      std::move(done));
 }
 
 Result<void> SqliteQueue::settle(const NoticeSettlement& settlement) {

@@ -67,6 +67,7 @@ class SqliteQueue final : public QueueStore {
   Result<void> unclaim(const std::vector<int64_t>& recipient_ids) override;
   Result<std::optional<int64_t>> next_due() override;
   Result<void> record(std::vector<AttemptRecord> records) override;
+  void record_async(std::vector<AttemptRecord> records, RecordCallback done) override;
   Result<std::vector<QueuedMessage>> notice_work(int64_t delay_cutoff) override;
   Result<void> settle(const NoticeSettlement& settlement) override;
   Result<bool> hold(int64_t id) override;
@@ -85,7 +86,11 @@ class SqliteQueue final : public QueueStore {
  private:
   SqliteQueue(std::filesystem::path dir, QueueOptions options);
   Result<void> init();
-  // Runs apply inside one job of the group committer and waits for its commit.
+  // Runs apply inside one job of the group committer; done gets the outcome after the
+  // commit, once the body files of the messages apply removed are unlinked.
+  void commit_job_async(std::function<Result<void>(Db&, std::vector<std::string>&)> apply,
+                        std::function<void(Result<void>)> done);
+  // The same, waiting for the commit.
   Result<void> commit_job(std::function<Result<void>(Db&, std::vector<std::string>&)> apply);
   void remove_blob_files(const std::vector<std::string>& ids);
   Result<bool> set_held(int64_t id, bool held);
