@@ -268,7 +268,8 @@ TEST(SmtpClient, ChunkFailureStopsTheMessage) {
   p.chunk_size = 16;
   Client c(p);
   c.open("250-mx\r\n250 CHUNKING\r\n");
-  c.send(message({"a@example.net"}, std::string(40, 'x')));
+  const std::string body(40, 'x');  // a message's body must outlive the transaction
+  c.send(message({"a@example.net"}, body));
   c.server("250 ok\r\n");
   c.server("250 ok\r\n");
   EXPECT_EQ(c.server("552 5.3.4 too big\r\n"), "");  // no further chunk
@@ -306,7 +307,8 @@ TEST(SmtpClient, LocalRefusals) {
   eight.eightbit = true;
   EXPECT_EQ(d.send(eight), "");
   EXPECT_EQ(d.m.result().recipients[0].reply.enhanced, "5.6.3");  // no 8BITMIME
-  EXPECT_EQ(d.send(message({"a@example.net"}, std::string(11, 'x'))), "");
+  const std::string eleven(11, 'x');
+  EXPECT_EQ(d.send(message({"a@example.net"}, eleven)), "");
   EXPECT_EQ(d.m.result().recipients[0].reply.code, 552);
   EXPECT_EQ(d.m.result().recipients[0].reply.enhanced, "5.3.4");
   // A refused message leaves the connection as it was: no RSET needed for the next one.
