@@ -147,6 +147,19 @@ std::string to_toml(const Config& c) {
   out += "\n[smtp]\n";
   line("normalize_bare_line_ends", c.smtp.normalize_bare_line_ends ? "true" : "false");
 
+  const Queue& q = c.queue;
+  out += "\n[queue]\n";
+  std::string intervals = "[";
+  for (size_t i = 0; i < q.retry_intervals.size(); ++i) {
+    if (i > 0) intervals += ", ";
+    intervals += toml_string(format_duration(q.retry_intervals[i]));
+  }
+  line("retry_intervals", intervals + "]");
+  line("max_age", toml_string(format_duration(q.max_age)));
+  line("delay_warning", toml_string(format_duration(q.delay_warning)));
+  line("max_connections", std::to_string(q.max_connections));
+  line("max_connections_per_destination", std::to_string(q.max_connections_per_destination));
+
   out += "\n[log]\n";
   line("level", toml_string(c.log.level));
   line("format", toml_string(c.log.format));
