@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "config/config.hpp"
+#include "store/sqlite/queue_store.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace heron::app {
@@ -42,6 +43,24 @@ int mailbox_list(const config::Config& c, const std::string& user);
 int message_list(const config::Config& c, const std::string& user, const std::string& mailbox);
 int message_get(const config::Config& c, const std::string& user, const std::string& mailbox,
                 uint32_t uid);
+
+// The outbound queue (app/queue.cpp).
+std::unique_ptr<store::sqlite::SqliteQueue> open_queue(const config::Config& config);
+int queue_list(const config::Config& c);
+int queue_show(const config::Config& c, const std::string& id);
+int queue_retry(const config::Config& c, const std::string& id_or_all);
+int queue_delete(const config::Config& c, const std::string& id);
+int queue_hold(const config::Config& c, const std::string& id, bool hold);
+struct InjectOptions {
+  std::string from;  // "<>" or "" for the null reverse-path
+  std::vector<std::string> to;
+  std::string notify;  // RFC 3461 NOTIFY value for every recipient; empty: none
+  std::string ret;     // FULL or HDRS; empty: none
+  std::string envid;
+  bool smtputf8 = false;
+  std::string file;  // "-" or empty: standard input
+};
+int queue_inject(const config::Config& c, const InjectOptions& options);
 
 // A random password of 20 characters from an unambiguous alphabet.
 std::string generate_password();

@@ -84,6 +84,36 @@ int main(int argc, char** argv) {
   msg_get->add_option("mailbox", mailbox, "Mailbox name")->required();
   msg_get->add_option("uid", uid, "Message UID")->required();
 
+  auto* que =
+      cli.add_subcommand("queue", "Inspect and manage the outbound queue")->require_subcommand(1);
+  std::string queue_id;
+  auto* que_list = que->add_subcommand("list", "List queued messages");
+  auto* que_show =
+      que->add_subcommand("show", "Show a message's envelope and every recipient's state");
+  que_show->add_option("id", queue_id, "Queue id")->required();
+  auto* que_retry = que->add_subcommand("retry", "Make a message (or all) due for delivery now");
+  que_retry->add_option("id", queue_id, "Queue id, or \"all\"")->required();
+  auto* que_delete = que->add_subcommand("delete", "Delete a message without any notice");
+  que_delete->add_option("id", queue_id, "Queue id")->required();
+  auto* que_hold = que->add_subcommand("hold", "Keep a message from being delivered");
+  que_hold->add_option("id", queue_id, "Queue id")->required();
+  auto* que_release = que->add_subcommand("release", "Let a held message be delivered again");
+  que_release->add_option("id", queue_id, "Queue id")->required();
+  app::InjectOptions inject;
+  auto* que_inject =
+      que->add_subcommand("inject", "Queue a message from a file (or stdin) for delivery");
+  que_inject->add_option("--from", inject.from, "Envelope sender; \"<>\" for the null sender")
+      ->required();
+  que_inject->add_option("--to", inject.to, "Envelope recipient (repeat for several)")
+      ->required()
+      ->allow_extra_args(false);
+  que_inject->add_option("--notify", inject.notify,
+                         "DSN NOTIFY for every recipient: NEVER, or SUCCESS,FAILURE,DELAY");
+  que_inject->add_option("--ret", inject.ret, "DSN RET: FULL or HDRS");
+  que_inject->add_option("--envid", inject.envid, "DSN envelope id");
+  que_inject->add_flag("--smtputf8", inject.smtputf8, "The message needs SMTPUTF8");
+  que_inject->add_option("file", inject.file, "The message (RFC 5322); - or nothing for stdin");
+
   CLI11_PARSE(cli, argc, argv);
 
   if (serve->parsed() && demo) return app::serve_demo(demo_dir);
@@ -115,5 +145,12 @@ int main(int argc, char** argv) {
   if (mbx_list->parsed()) return app::mailbox_list(config, user);
   if (msg_list->parsed()) return app::message_list(config, user, mailbox);
   if (msg_get->parsed()) return app::message_get(config, user, mailbox, uid);
+  if (que_list->parsed()) return app::queue_list(config);
+  if (que_show->parsed()) return app::queue_show(config, queue_id);
+  if (que_retry->parsed()) return app::queue_retry(config, queue_id);
+  if (que_delete->parsed()) return app::queue_delete(config, queue_id);
+  if (que_hold->parsed()) return app::queue_hold(config, queue_id, true);
+  if (que_release->parsed()) return app::queue_hold(config, queue_id, false);
+  if (que_inject->parsed()) return app::queue_inject(config, inject);
   return 1;
 }

@@ -47,6 +47,16 @@ int serve(const config::Config& config) {
                                  {"missing_blobs_quarantined", report->missing_blobs_quarantined},
                                  {"temp_files_removed", report->temp_files_removed}});
 
+  // The outbound queue: opened and reconciled at start-up, so that mail queued before a
+  // crash is consistent before anything is accepted. Nothing delivers from it yet.
+  auto queue = open_queue(config);
+  if (!queue) return 1;
+  auto queue_report = queue->reconcile();
+  if (!queue_report) {
+    log::error("queue.reconcile.failed", {{"error", queue_report.error().message}});
+    return 1;
+  }
+
   std::shared_ptr<tls::Context> tls;
   if (!config.tls.cert_file.empty()) {
     auto ctx = tls::make_server_context(config.tls.cert_file, config.tls.key_file);

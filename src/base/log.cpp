@@ -6,6 +6,8 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "base/strings.hpp"
+
 namespace heron::log {
 namespace {
 
@@ -40,43 +42,30 @@ bool needs_quotes(std::string_view v) {
   return false;
 }
 
-void append_escaped(std::string& out, std::string_view v) {
-  for (unsigned char c : v) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default:
-        if (c < 0x20 || c == 0x7f) {
-          static constexpr char hex[] = "0123456789abcdef";
-          out += "\\u00";
-          out += hex[c >> 4];
-          out += hex[c & 15];
-        } else {
-          out += static_cast<char>(c);
-        }
-    }
-  }
-}
-
 const char* level_name(Level level) {
   switch (level) {
-    case Level::debug: return "debug";
-    case Level::info: return "info";
-    case Level::warn: return "warn";
-    case Level::error: return "error";
+    case Level::debug:
+      return "debug";
+    case Level::info:
+      return "info";
+    case Level::warn:
+      return "warn";
+    case Level::error:
+      return "error";
   }
   return "info";
 }
 
 spdlog::level::level_enum to_spdlog(Level level) {
   switch (level) {
-    case Level::debug: return spdlog::level::debug;
-    case Level::info: return spdlog::level::info;
-    case Level::warn: return spdlog::level::warn;
-    case Level::error: return spdlog::level::err;
+    case Level::debug:
+      return spdlog::level::debug;
+    case Level::info:
+      return spdlog::level::info;
+    case Level::warn:
+      return spdlog::level::warn;
+    case Level::error:
+      return spdlog::level::err;
   }
   return spdlog::level::info;
 }
@@ -89,16 +78,25 @@ void init(Level level, Format format) {
   apply_pattern(format);
 }
 
-void set_level(Level level) { g_level = level; }
+void set_level(Level level) {
+  g_level = level;
+}
 
-bool enabled(Level level) { return level >= g_level.load(std::memory_order_relaxed); }
+bool enabled(Level level) {
+  return level >= g_level.load(std::memory_order_relaxed);
+}
 
 bool parse_level(std::string_view text, Level& out) {
-  if (text == "debug") out = Level::debug;
-  else if (text == "info") out = Level::info;
-  else if (text == "warn") out = Level::warn;
-  else if (text == "error") out = Level::error;
-  else return false;
+  if (text == "debug")
+    out = Level::debug;
+  else if (text == "info")
+    out = Level::info;
+  else if (text == "warn")
+    out = Level::warn;
+  else if (text == "error")
+    out = Level::error;
+  else
+    return false;
   return true;
 }
 
@@ -114,7 +112,7 @@ std::string format_line(Format format, Level level, std::string_view event,
       line += '=';
       if (needs_quotes(f.value)) {
         line += '"';
-        append_escaped(line, f.value);
+        str::append_escaped(line, f.value);
         line += '"';
       } else {
         line += f.value;
@@ -125,13 +123,13 @@ std::string format_line(Format format, Level level, std::string_view event,
   line += "{\"level\":\"";
   line += level_name(level);
   line += "\",\"event\":\"";
-  append_escaped(line, event);
+  str::append_escaped(line, event);
   line += '"';
   for (const Field& f : fields) {
     line += ",\"";
-    append_escaped(line, f.key);
+    str::append_escaped(line, f.key);
     line += "\":\"";
-    append_escaped(line, f.value);
+    str::append_escaped(line, f.value);
     line += '"';
   }
   line += '}';

@@ -18,5 +18,8 @@ std::vector<std::string_view> split(std::string_view s, char sep);
 bool is_ascii(std::string_view s);
 // Checks that s is well-formed UTF-8 (no overlongs, no surrogates).
 bool is_valid_utf8(std::string_view s);
+// Appends s with '"', '\\', CR, LF and TAB backslash-escaped and other control bytes as
+// \u00XX: the body of a JSON string and of a TOML basic string alike. Other bytes verbatim.
+void append_escaped(std::string& out, std::string_view s);
 
 }  // namespace heron::str

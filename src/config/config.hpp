@@ -56,6 +56,23 @@ struct Smtp {
   bool operator==(const Smtp&) const = default;
 };
 
+// The outbound queue (docs/queue.md). A delivery that fails with a 4xx reply, or cannot
+// connect or resolve, is retried after retry_intervals[0], then [1], ...; the last interval
+// repeats. After max_age since arrival the next failure is final and bounces; the sender is
+// told once when a message is still undelivered delay_warning after arrival (a value at or
+// above max_age means never).
+struct Queue {
+  std::vector<std::chrono::seconds> retry_intervals{
+      std::chrono::minutes(5), std::chrono::minutes(10), std::chrono::minutes(20),
+      std::chrono::minutes(40), std::chrono::hours(1)};
+  std::chrono::seconds max_age{5 * 86400};
+  std::chrono::seconds delay_warning{4 * 3600};
+  uint32_t max_connections = 100;                 // outbound SMTP connections in all
+  uint32_t max_connections_per_destination = 10;  // to one destination domain
+
+  bool operator==(const Queue&) const = default;
+};
+
 struct Log {
   std::string level = "info";   // debug, info, warn, error
   std::string format = "text";  // text, json
@@ -71,6 +88,7 @@ struct Config {
   Tls tls;
   Limits limits;
   Smtp smtp;
+  Queue queue;
   Log log;
 
   bool operator==(const Config&) const = default;

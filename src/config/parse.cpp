@@ -117,7 +117,8 @@ class Walker {
       : diag_(diag), base_dir_(base_dir) {}
 
   void walk(const toml::table& root, Config& out) {
-    check_keys(root, "", {"hostname", "data_dir", "tls", "listener", "limits", "smtp", "log"});
+    check_keys(root, "",
+               {"hostname", "data_dir", "tls", "listener", "limits", "smtp", "queue", "log"});
     if (const auto* n = root.get("hostname")) read_hostname(*n, out.hostname);
     if (const auto* n = root.get("data_dir")) read_path(*n, "data_dir", out.data_dir);
     if (const auto* t = table_at(root, "tls")) read_tls(*t, out.tls);
@@ -128,6 +129,7 @@ class Walker {
       if (const auto* n = t->get("normalize_bare_line_ends"))
         read_bool(*n, "smtp.normalize_bare_line_ends", out.smtp.normalize_bare_line_ends);
     }
+    if (const auto* t = table_at(root, "queue")) read_queue(*t, out.queue);
     if (const auto* t = table_at(root, "log")) read_log(*t, out.log);
 
     if (diag_.empty()) cross_check(root, out);
@@ -270,6 +272,34 @@ class Walker {
       read_u32(*n, "limits.max_connections_per_ip", out.max_connections_per_ip);
   }
 
+  void read_queue(const toml::table& t, Queue& out) {
+    check_keys(t, "queue",
+               {"retry_intervals", "max_age", "delay_warning", "max_connections",
+                "max_connections_per_destination"});
+    if (const auto* n = t.get("retry_intervals")) {
+      constexpr std::string_view expected =
+          "a non-empty array of at most 100 durations, such as [\"5m\", \"10m\", \"1h\"]";
+      const auto* array = n->as_array();
+      if (array == nullptr || array->empty() || array->size() > 100) {
+        diag_.expected(*n, "queue.retry_intervals", expected);
+      } else {
+        std::vector<std::chrono::seconds> intervals(array->size());
+        for (size_t i = 0; i < array->size(); ++i) {
+          read_duration(*array->get(i), "queue.retry_intervals[" + std::to_string(i) + "]",
+                        intervals[i]);
+        }
+        out.retry_intervals = std::move(intervals);
+      }
+    }
+    if (const auto* n = t.get("max_age")) read_duration(*n, "queue.max_age", out.max_age);
+    if (const auto* n = t.get("delay_warning"))
+      read_duration(*n, "queue.delay_warning", out.delay_warning);
+    if (const auto* n = t.get("max_connections"))
+      read_u32(*n, "queue.max_connections", out.max_connections);
+    if (const auto* n = t.get("max_connections_per_destination"))
+      read_u32(*n, "queue.max_connections_per_destination", out.max_connections_per_destination);
+  }
+
   void read_log(const toml::table& t, Log& out) {
     check_keys(t, "log", {"level", "format"});
     if (const auto* n = t.get("level")) {
@@ -374,6 +404,15 @@ class Walker {
       const char* absent = has_cert ? "key_file" : "cert_file";
       diag_.missing(tls->get(present)->source().begin, std::string("tls.") + absent,
                     std::string("a path when tls.") + present + " is set");
+    }
+
+    if (config.queue.max_connections_per_destination > config.queue.max_connections) {
+      const auto* q = root.get_as<toml::table>("queue");
+      const auto* n = q->get("max_connections_per_destination");
+      diag_.add(n != nullptr ? n->source().begin : q->source().begin,
+                "queue.max_connections_per_destination: expected at most queue.max_connections (" +
+                    std::to_string(config.queue.max_connections) + "), got " +
+                    std::to_string(config.queue.max_connections_per_destination));
     }
 
     for (size_t i = 0; i < config.listeners.size(); ++i) {

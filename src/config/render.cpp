@@ -6,6 +6,7 @@
 
 #include <string>
 
+#include "base/strings.hpp"
 #include "config/config.hpp"
 #include "config/units.hpp"
 
@@ -15,36 +16,8 @@ namespace {
 // A TOML basic string (TOML 1.0, "String"): quotes, backslashes and control characters
 // escaped, everything else verbatim.
 std::string toml_string(std::string_view s) {
-  static constexpr char hex[] = "0123456789ABCDEF";
   std::string out = "\"";
-  for (char c : s) {
-    const auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (u < 0x20 || u == 0x7f) {
-          out += "\\u00";
-          out += hex[u >> 4];
-          out += hex[u & 15];
-        } else {
-          out += c;
-        }
-    }
-  }
+  str::append_escaped(out, s);
   return out + "\"";
 }
 
@@ -173,6 +146,19 @@ std::string to_toml(const Config& c) {
 
   out += "\n[smtp]\n";
   line("normalize_bare_line_ends", c.smtp.normalize_bare_line_ends ? "true" : "false");
+
+  const Queue& q = c.queue;
+  out += "\n[queue]\n";
+  std::string intervals = "[";
+  for (size_t i = 0; i < q.retry_intervals.size(); ++i) {
+    if (i > 0) intervals += ", ";
+    intervals += toml_string(format_duration(q.retry_intervals[i]));
+  }
+  line("retry_intervals", intervals + "]");
+  line("max_age", toml_string(format_duration(q.max_age)));
+  line("delay_warning", toml_string(format_duration(q.delay_warning)));
+  line("max_connections", std::to_string(q.max_connections));
+  line("max_connections_per_destination", std::to_string(q.max_connections_per_destination));
 
   out += "\n[log]\n";
   line("level", toml_string(c.log.level));

@@ -6,68 +6,20 @@
 #include <vector>
 
 #include "proto/smtp/server_machine.hpp"
+#include "support/smtp_server_driver.hpp"
 
 namespace heron::smtp {
 namespace {
 
 using Event = ServerMachine::Event;
 
-ServerPolicy test_policy() {
-  ServerPolicy p;
-  p.hostname = "mx.example";
-  p.max_message_size = 10000;
-  p.starttls = true;
-  return p;
-}
+using test_support::Driver;
+using test_support::test_policy;
 
 const std::string k354 = "354 End data with <CR><LF>.<CR><LF>\r\n";
 const std::string kQueued = "250 2.0.0 Ok: queued\r\n";
 const std::string kTransaction = "MAIL FROM:<a@example.org>\r\nRCPT TO:<b@example.net>\r\n";
 const std::string kTransactionReplies = "250 2.1.0 Ok\r\n250 2.1.5 Ok\r\n";
-
-// A driver that accepts every recipient and queues every message.
-struct Driver {
-  ServerMachine m;
-  std::vector<std::string> messages;
-  std::vector<bool> chunked;
-  bool closed = false;
-  bool tls = false;
-
-  explicit Driver(ServerPolicy p = test_policy()) : m(std::move(p)) {}
-
-  std::string run(std::string_view in) {
-    m.feed(in);
-    pump();
-    return m.take_output();
-  }
-  void pump() {
-    while (true) {
-      switch (m.next()) {
-        case Event::need_input:
-          return;
-        case Event::check_recipient:
-          m.answer_recipient(true, Reply{250, "2.1.5", "Ok"});
-          break;
-        case Event::message_ready:
-          messages.push_back(m.message());
-          chunked.push_back(m.envelope().chunked);
-          m.answer_message(Reply{250, "2.0.0", "Ok: queued"});
-          break;
-        case Event::start_tls:
-          tls = true;
-          return;
-        case Event::close:
-          closed = true;
-          return;
-      }
-    }
-  }
-  Driver& greeted() {
-    m.take_output();
-    run("EHLO client.example\r\n");
-    return *this;
-  }
-};
 
 // ---- DATA ----
 

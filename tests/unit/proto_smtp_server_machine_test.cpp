@@ -7,66 +7,19 @@
 
 #include "base/metrics.hpp"
 #include "proto/smtp/server_machine.hpp"
+#include "support/smtp_server_driver.hpp"
 
 namespace heron::smtp {
 namespace {
 
 using Event = ServerMachine::Event;
 
-ServerPolicy test_policy() {
-  ServerPolicy p;
-  p.hostname = "mx.example";
-  p.max_message_size = 10000;
-  p.starttls = true;
-  return p;
-}
+using test_support::Driver;
+using test_support::test_policy;
 
 const std::string kEhlo =
     "250-mx.example\r\n250-PIPELINING\r\n250-SIZE 10000\r\n250-8BITMIME\r\n250-SMTPUTF8\r\n"
     "250-ENHANCEDSTATUSCODES\r\n250-CHUNKING\r\n250 STARTTLS\r\n";
-
-// A driver that accepts every recipient and queues every message.
-struct Driver {
-  ServerMachine m;
-  std::vector<std::string> messages;
-  bool closed = false;
-  bool tls = false;
-
-  explicit Driver(ServerPolicy p = test_policy()) : m(std::move(p)) {}
-
-  std::string run(std::string_view in) {
-    m.feed(in);
-    pump();
-    return m.take_output();
-  }
-  void pump() {
-    while (true) {
-      switch (m.next()) {
-        case Event::need_input:
-          return;
-        case Event::check_recipient:
-          m.answer_recipient(true, Reply{250, "2.1.5", "Ok"});
-          break;
-        case Event::message_ready:
-          messages.push_back(m.message());
-          m.answer_message(Reply{250, "2.0.0", "Ok: queued"});
-          break;
-        case Event::start_tls:
-          tls = true;
-          return;
-        case Event::close:
-          closed = true;
-          return;
-      }
-    }
-  }
-  // Past the greeting and EHLO.
-  Driver& greeted(std::string_view helo = "EHLO client.example\r\n") {
-    m.take_output();
-    run(helo);
-    return *this;
-  }
-};
 
 TEST(SmtpServer, Greeting) {
   ServerMachine m(test_policy());

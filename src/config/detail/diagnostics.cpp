@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <sstream>
 
+#include "base/strings.hpp"
+
 namespace heron::config::detail {
 namespace {
 
@@ -19,36 +21,8 @@ std::string quote_for_error(std::string_view text) {
     text = text.substr(0, cut);
     truncated = true;
   }
-  static constexpr char hex[] = "0123456789abcdef";
   std::string out = "\"";
-  for (char c : text) {
-    const auto u = static_cast<unsigned char>(c);
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (u < 0x20 || u == 0x7f) {
-          out += "\\u00";
-          out += hex[u >> 4];
-          out += hex[u & 15];
-        } else {
-          out += c;
-        }
-    }
-  }
+  str::append_escaped(out, text);
   out += truncated ? "\"..." : "\"";
   return out;
 }

@@ -1,6 +1,6 @@
 #include "server/smtp/received.hpp"
 
-#include <ctime>
+#include "base/clock.hpp"
 
 namespace heron::server::smtp {
 namespace {
@@ -16,15 +16,6 @@ std::string printable(std::string_view text) {
 }
 
 }  // namespace
-
-std::string rfc5322_date(int64_t unix_time) {
-  std::time_t t = static_cast<std::time_t>(unix_time);
-  std::tm tm{};
-  gmtime_r(&t, &tm);
-  char buf[64];
-  size_t n = std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S +0000", &tm);
-  return std::string(buf, n);
-}
 
 std::string received_header(const ReceivedInfo& info) {
   std::string h = "Received: from ";

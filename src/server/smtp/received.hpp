@@ -8,6 +8,8 @@
 #include <string>
 #include <string_view>
 
+#include "base/clock.hpp"
+
 namespace heron::server::smtp {
 
 struct ReceivedInfo {
@@ -24,7 +26,7 @@ struct ReceivedInfo {
 
 std::string received_header(const ReceivedInfo& info);
 
-// RFC 5322 3.3 date-time in UTC: "Sun, 22 Nov 2026 20:14:13 +0000".
-std::string rfc5322_date(int64_t unix_time);
+// RFC 5322 3.3 date-time in UTC (base/clock.hpp).
+using heron::rfc5322_date;
 
 }  // namespace heron::server::smtp

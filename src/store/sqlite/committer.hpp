@@ -1,75 +1,44 @@
 #pragma once
-// The group committer: the single thread through which every delivery reaches the disk.
-//
-// submit() queues a delivery and returns. The committer thread repeatedly takes EVERYTHING
-// queued so far as one batch and, holding the writer mutex:
-//   1. picks one random shard for the batch and writes each body as a new blob there
-//      (fs::write_synced: temp file, fdatasync, rename), spreading the blobs over a few
-//      threads because fdatasync latency, not CPU, is the cost;
-//   2. fsyncs that shard directory once, making every rename of the batch durable;
-//   3. runs ONE transaction (BEGIN IMMEDIATE ... COMMIT, WAL, synchronous=FULL) inserting each
-//      delivery's blob row and message rows, uid = the mailbox's uidnext (then bumped) and
-//      modseq = ++highestmodseq. Each delivery runs under its own SAVEPOINT, so one with an
-//      unknown account fails alone without failing its batch;
-//   4. after COMMIT returns, calls every callback; a failed step fails the deliveries it
-//      covers, and their blob files are unlinked (no row names them).
-// While a batch is on disk the next one accumulates, so under load the fsync cost is shared
-// by many deliveries (one WAL fsync and one directory fsync per batch).
-// Thread: submit() from any thread; callbacks run on the committer thread and must not call
-// SqliteStore::deliver() (it would wait for the thread it runs on); deliver_async() is fine.
-// Failure: per delivery, reported through its callback; the committer itself never stops.
+// The mail store's committer: every delivery reaches the disk through one GroupCommitter
+// (group_commit.hpp), which batches the deliveries queued while the previous batch was being
+// written: N blob fsyncs (on a few threads in parallel), one directory fsync (the batch shares
+// one shard), one WAL commit. Each delivery's rows go in under its own SAVEPOINT, so one with
+// an unknown account fails alone:
+//   - one blob row for the body, then per target: uid = the mailbox's uidnext (then bumped)
+//     and modseq = ++highestmodseq, and the message row naming the blob.
+// Thread: submit() from any thread; callbacks run on the committer thread, after the COMMIT,
+// and must not call SqliteStore::deliver() (it would wait for the thread it runs on);
+// deliver_async() is fine. Failure: per delivery, reported through its callback.
 
-#include <atomic>
-#include <condition_variable>
 #include <cstdint>
-#include <memory>
 #include <mutex>
-#include <thread>
+#include <string>
 #include <vector>
 
 #include "store/blob_files.hpp"
 #include "store/mail_store.hpp"
 #include "store/sqlite/db.hpp"
+#include "store/sqlite/group_commit.hpp"
 
 namespace heron::store::sqlite {
-
-class WorkerPool;
 
 class Committer {
  public:
   Committer(Db& writer, std::mutex& writer_mutex, const BlobFiles& blobs,
             unsigned blob_write_threads);
-  // Commits (or fails) everything still queued, then joins the thread.
-  ~Committer();
   Committer(const Committer&) = delete;
   Committer& operator=(const Committer&) = delete;
 
   void submit(Delivery delivery, MailStore::DeliverCallback done);
-  uint64_t batches_committed() const { return batches_.load(std::memory_order_relaxed); }
+  uint64_t batches_committed() const { return group_.batches_committed(); }
 
  private:
-  struct Pending {
-    Delivery delivery;
-    MailStore::DeliverCallback done;
-  };
-  struct Work;
+  static Result<std::vector<Delivered>> insert_rows(Db& db, const Delivery& delivery,
+                                                    const std::string& blob_id, uint64_t body_size,
+                                                    int64_t now);
 
-  void run();
-  void process(std::vector<Pending>& batch);
-  Result<std::vector<Delivered>> insert_rows(const Delivery& delivery, const std::string& blob_id,
-                                             int64_t now);
-
-  Db& writer_;
-  std::mutex& writer_mutex_;
-  const BlobFiles& blobs_;
-  std::unique_ptr<WorkerPool> pool_;
-
-  std::mutex queue_mutex_;
-  std::condition_variable queue_cv_;
-  std::vector<Pending> queue_;
-  bool stopping_ = false;
-  std::atomic<uint64_t> batches_{0};
-  std::thread thread_;  // last: started once everything above exists
+  // Commits (or fails) everything still queued when destroyed, then joins its thread.
+  GroupCommitter group_;
 };
 
 }  // namespace heron::store::sqlite

@@ -1,9 +1,8 @@
 #include "store/sqlite/schema.hpp"
 
-#include <string>
 #include <vector>
 
-#include "base/log.hpp"
+#include "store/sqlite/migrate.hpp"
 
 namespace heron::store::sqlite {
 namespace {
@@ -92,14 +91,6 @@ const std::vector<const char*>& migrations() {
   return list;
 }
 
-Result<int> user_version(Db& db) {
-  auto st = db.stmt("PRAGMA user_version");
-  if (!st) return st.error();
-  auto row = (*st)->step();
-  if (!row) return row.error();
-  return static_cast<int>((*st)->column_int(0));
-}
-
 }  // namespace
 
 int schema_version() {
@@ -107,28 +98,7 @@ int schema_version() {
 }
 
 Result<int> migrate(Db& db) {
-  auto tx = Transaction::begin(db, "BEGIN EXCLUSIVE");
-  if (!tx) return tx.error();
-  auto found = user_version(db);
-  if (!found) return found.error();
-  const int from = *found;
-  const int to = schema_version();
-  if (from > to) {
-    return make_error("database schema version " + std::to_string(from) +
-                      " is newer than this heron knows (" + std::to_string(to) + ")");
-  }
-  if (from == to) return from;
-  for (int v = from + 1; v <= to; ++v) {
-    if (auto r = db.exec(migrations()[static_cast<size_t>(v - 1)]); !r) {
-      log::error("store.migrate.failed", {{"version", v}, {"error", r.error().message}});
-      return r.error();
-    }
-  }
-  // PRAGMA takes no bound parameters; the value is our own integer.
-  if (auto r = db.exec("PRAGMA user_version = " + std::to_string(to)); !r) return r.error();
-  if (auto r = tx->commit(); !r) return r.error();
-  log::info("store.migrate", {{"from", from}, {"to", to}});
-  return from;
+  return apply_migrations(db, migrations(), "store");
 }
 
 }  // namespace heron::store::sqlite

@@ -12,6 +12,7 @@
 #include "store/sqlite/committer.hpp"
 #include "store/sqlite/db.hpp"
 #include "store/sqlite/schema.hpp"
+#include "store/sqlite/wal.hpp"
 
 namespace heron::store::sqlite {
 
@@ -40,25 +41,16 @@ Result<void> SqliteStore::init() {
   if (auto r = blobs_.prepare(); !r) return r;
 
   const auto db_path = dir_ / "heron.db";
-  auto writer = Db::open(db_path, Db::Mode::read_write_create);
+  // WAL and synchronous=FULL: a committed delivery is on disk (wal.hpp).
+  auto writer = open_writer(db_path);
   if (!writer) return writer.error();
   writer_ = std::move(*writer);
-  // WAL: readers never block the writer nor wait for it. synchronous=FULL: COMMIT returns
-  // only after the WAL is fsynced, which is what makes a committed delivery durable (NORMAL
-  // would only sync at checkpoints and could lose the last commits on power loss).
-  for (const char* pragma : {"PRAGMA busy_timeout = 5000", "PRAGMA journal_mode = WAL",
-                             "PRAGMA synchronous = FULL", "PRAGMA foreign_keys = ON"}) {
-    if (auto r = writer_->exec(pragma); !r) return r;
-  }
   auto from = migrate(*writer_);
   if (!from) return from.error();
 
-  auto reader = Db::open(db_path, Db::Mode::read_write_create);
+  auto reader = open_reader(db_path);
   if (!reader) return reader.error();
   reader_ = std::move(*reader);
-  for (const char* pragma : {"PRAGMA busy_timeout = 5000", "PRAGMA query_only = ON"}) {
-    if (auto r = reader_->exec(pragma); !r) return r;
-  }
 
   committer_ =
       std::make_unique<Committer>(*writer_, writer_mutex_, blobs_, options_.blob_write_threads);

@@ -1,0 +1,139 @@
+// The [queue] section of heron.toml: defaults, values, errors with positions, rendering.
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <string>
+
+#include "config/config.hpp"
+
+namespace heron::config {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string error_of(std::string_view text) {
+  auto r = parse(text, "heron.toml");
+  if (r) {
+    ADD_FAILURE() << "parsed, expected an error:\n" << text;
+    return {};
+  }
+  return r.error().message;
+}
+
+TEST(ConfigQueue, DefaultsAreTheDocumentedSchedule) {
+  auto r = parse("", "heron.toml");
+  ASSERT_TRUE(r);
+  const Queue& q = r->queue;
+  const std::vector<std::chrono::seconds> expected{5min, 10min, 20min, 40min, 1h};
+  EXPECT_EQ(q.retry_intervals, expected);
+  EXPECT_EQ(q.max_age, std::chrono::days(5));
+  EXPECT_EQ(q.delay_warning, 4h);
+  EXPECT_EQ(q.max_connections, 100u);
+  EXPECT_EQ(q.max_connections_per_destination, 10u);
+}
+
+TEST(ConfigQueue, Values) {
+  auto r = parse(R"([queue]
+retry_intervals = ["1m", 90, "2h"]
+max_age = "3d"
+delay_warning = "30m"
+max_connections = 20
+max_connections_per_destination = 20
+)",
+                 "heron.toml");
+  ASSERT_TRUE(r) << r.error().message;
+  const std::vector<std::chrono::seconds> expected{1min, 90s, 2h};
+  EXPECT_EQ(r->queue.retry_intervals, expected);
+  EXPECT_EQ(r->queue.max_age, std::chrono::days(3));
+  EXPECT_EQ(r->queue.delay_warning, 30min);
+  EXPECT_EQ(r->queue.max_connections, 20u);
+  EXPECT_EQ(r->queue.max_connections_per_destination, 20u);
+}
+
+TEST(ConfigQueue, RetryIntervalsErrors) {
+  EXPECT_EQ(error_of("[queue]\nretry_intervals = []\n"),
+            "heron.toml:2:19: queue.retry_intervals: expected a non-empty array of at most 100 "
+            "durations, such as [\"5m\", \"10m\", \"1h\"], got an array");
+  EXPECT_EQ(error_of("[queue]\nretry_intervals = \"5m\"\n"),
+            "heron.toml:2:19: queue.retry_intervals: expected a non-empty array of at most 100 "
+            "durations, such as [\"5m\", \"10m\", \"1h\"], got \"5m\"");
+  // Each element is checked, and named by its index.
+  EXPECT_EQ(error_of("[queue]\nretry_intervals = [\"5m\", \"soon\", 0]\n"),
+            "heron.toml:2:26: queue.retry_intervals[1]: expected a duration from 1s to 365d: "
+            "seconds, or a string with an s, m, h or d suffix such as \"5m\", got \"soon\"\n"
+            "heron.toml:2:34: queue.retry_intervals[2]: expected a duration from 1s to 365d: "
+            "seconds, or a string with an s, m, h or d suffix such as \"5m\", got 0");
+  std::string many = "[queue]\nretry_intervals = [";
+  for (int i = 0; i < 101; ++i) many += i ? ", 60" : "60";
+  many += "]\n";
+  EXPECT_NE(error_of(many).find("queue.retry_intervals: expected a non-empty array of at most 100"),
+            std::string::npos);
+}
+
+TEST(ConfigQueue, ScalarErrors) {
+  EXPECT_EQ(error_of("[queue]\nmax_age = \"5 days\"\n"),
+            "heron.toml:2:11: queue.max_age: expected a duration from 1s to 365d: seconds, or a "
+            "string with an s, m, h or d suffix such as \"5m\", got \"5 days\"");
+  EXPECT_EQ(error_of("[queue]\ndelay_warning = 0\n"),
+            "heron.toml:2:17: queue.delay_warning: expected a duration from 1s to 365d: seconds, "
+            "or a string with an s, m, h or d suffix such as \"5m\", got 0");
+  EXPECT_EQ(error_of("[queue]\nmax_connections = 0\n"),
+            "heron.toml:2:19: queue.max_connections: expected an integer from 1 to 4294967295, "
+            "got 0");
+  EXPECT_EQ(error_of("[queue]\nmax_conections = 5\n"),
+            "heron.toml:2:1: queue: unknown key 'max_conections' (did you mean "
+            "'max_connections'?)");
+  EXPECT_EQ(error_of("queue = 5\n"), "heron.toml:1:9: queue: expected a table, got 5");
+}
+
+TEST(ConfigQueue, PerDestinationCannotExceedTheTotal) {
+  EXPECT_EQ(error_of("[queue]\nmax_connections = 5\nmax_connections_per_destination = 6\n"),
+            "heron.toml:3:35: queue.max_connections_per_destination: expected at most "
+            "queue.max_connections (5), got 6");
+  // Against the default total, pointing at the table when the key is the default.
+  EXPECT_EQ(error_of("[queue]\nmax_connections = 4\n"),
+            "heron.toml:1:1: queue.max_connections_per_destination: expected at most "
+            "queue.max_connections (4), got 10");
+}
+
+TEST(ConfigQueue, RendersAndRoundTrips) {
+  Config c;
+  c.queue.retry_intervals = {90s, 2h, std::chrono::days(1)};
+  c.queue.max_age = std::chrono::days(7);
+  c.queue.delay_warning = 61s;
+  c.queue.max_connections = 7;
+  c.queue.max_connections_per_destination = 3;
+  const std::string text = to_toml(c);
+  EXPECT_NE(text.find("[queue]\nretry_intervals = [\"90s\", \"2h\", \"1d\"]\nmax_age = \"7d\"\n"
+                      "delay_warning = \"61s\"\nmax_connections = 7\n"
+                      "max_connections_per_destination = 3\n"),
+            std::string::npos)
+      << text;
+  auto r = parse(text, "rendered.toml");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->queue, c.queue);
+  auto defaults = parse(to_toml(Config{}), "rendered.toml");
+  ASSERT_TRUE(defaults);
+  EXPECT_EQ(defaults->queue, Queue{});
+}
+
+// The shipped example spells the defaults out; so does docs/config.md.
+TEST(ConfigQueue, PackagedAndDocumentedExamplesUseTheDefaults) {
+  const auto source = std::filesystem::path(__FILE__).parent_path().parent_path().parent_path();
+  auto packaged = load(source / "packaging" / "heron.toml");
+  ASSERT_TRUE(packaged) << packaged.error().message;
+  EXPECT_EQ(packaged->queue, Queue{});
+  std::ifstream in(source / "docs" / "config.md");
+  const std::string doc((std::istreambuf_iterator<char>(in)), {});
+  const size_t begin = doc.find("```toml\n", doc.find("## Complete example")) + 8;
+  auto documented =
+      parse(std::string_view(doc).substr(begin, doc.find("```", begin) - begin), "config.md");
+  ASSERT_TRUE(documented) << documented.error().message;
+  EXPECT_EQ(documented->queue, Queue{});
+  EXPECT_NE(doc.find("[queue]\nretry_intervals"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace heron::config
