@@ -39,6 +39,7 @@ std::optional<std::string> query_name(std::string_view name) {
     }
     out += str::ascii_lower(c);
   }
+  if (label == 0) return std::nullopt;  // "a.." came in as "a."
   return out;
 }
 

@@ -142,6 +142,20 @@ Result<std::unique_ptr<UnboundResolver>> UnboundResolver::create(asio::any_io_ex
     if (auto r = set("module-config:", "iterator"); !r) return r.error();
   }
 
+  // libunbound reads its settings (the trust anchor file among them) only when the first
+  // query runs. Run one now that never leaves the process, "localhost" from its built-in local
+  // zone, so a bad file stops start-up instead of failing every lookup later.
+  ub_result* probe = nullptr;
+  const int probe_err =
+      ub_resolve(ctx.get(), "localhost", static_cast<int>(RrType::a), kClassIn, &probe);
+  if (probe != nullptr) ub_resolve_free(probe);
+  if (probe_err != 0) {
+    std::string what = "dns: cannot start libunbound";
+    if (!options.trust_anchor_file.empty())
+      what += " (trust anchor file " + options.trust_anchor_file.string() + ")";
+    return make_error(what + ": " + ub_strerror(probe_err));
+  }
+
   const int fd = ub_fd(ctx.get());
   if (fd < 0) return make_error("dns: libunbound has no result pipe");
   return std::unique_ptr<UnboundResolver>(new UnboundResolver(
@@ -261,6 +275,12 @@ void UnboundResolver::cancel(const std::shared_ptr<Pending>& pending) {
   // Gone already if the answer came in after the timer fired; then nothing is left to cancel.
   if (pending_.erase(pending.get()) == 0) return;
   ub_cancel(ctx_, pending->async_id);
+  // Nothing left to wait for: stop watching the pipe, so an io_context with no other work
+  // can return from run().
+  if (pending_.empty()) {
+    error_code ignored;
+    pipe_.cancel(ignored);
+  }
 }
 
 void UnboundResolver::arm() {
@@ -269,7 +289,9 @@ void UnboundResolver::arm() {
   pipe_.async_wait(asio::posix::stream_descriptor::wait_read,
                    asio::bind_executor(strand_, [this](error_code ec) {
                      armed_ = false;
-                     if (ec == asio::error::operation_aborted) return;
+                     // Cancelled by cancel() or the destructor; a query started since then
+                     // needs the watch back.
+                     if (ec == asio::error::operation_aborted) return arm();
                      if (ec) {
                        log::error("dns.pipe.failed", {{"error", ec.message()}});
                        return;
