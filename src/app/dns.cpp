@@ -26,9 +26,9 @@ namespace {
 namespace asio = boost::asio;
 
 // A TXT string in zone-file form (RFC 1035 5.1): quoted, with '"' and '\' escaped and bytes
-// outside printable ASCII as \DDD, so a hostile record cannot write to the terminal.
-// (GCC 12 does not see uses inside coroutine bodies and warns it is unused.)
-[[maybe_unused]] std::string quoted(std::string_view s) {
+// outside printable ASCII as \DDD, so a hostile record cannot write to the terminal. (Not
+// named "quoted": argument-dependent lookup would pick std::quoted, which escapes less.)
+std::string txt_presentation(std::string_view s) {
   std::string out = "\"";
   for (char c : s) {
     const auto u = static_cast<unsigned char>(c);
@@ -80,27 +80,30 @@ bool print(const dns::Answer<T>& answer) {
   return print(answer, [](const T& r) { return show(r); });
 }
 
+bool print_txt(const dns::Answer<std::string>& answer) {
+  return print(answer, [](const std::string& s) { return txt_presentation(s); });
+}
+
+bool print_bad_address(const std::string& text) {
+  std::cout << "status: perm_fail\nerror: PTR needs an IP address, got " << txt_presentation(text)
+            << "\n";
+  return false;
+}
+
 // One query; true when the status is ok.
 asio::awaitable<bool> lookup(dns::Resolver& resolver, dns::RrType type, std::string name) {
   using dns::RrType;
   if (type == RrType::ptr) {
     boost::system::error_code ec;
     auto address = asio::ip::make_address(name, ec);
-    if (ec) {
-      std::cout << "status: perm_fail\nerror: PTR needs an IP address, got " << quoted(name)
-                << "\n";
-      co_return false;
-    }
+    if (ec) co_return print_bad_address(name);
     co_return print(co_await resolver.ptr(address));
   }
   // GCC 12 miscompiles co_await inside switch: an if chain.
   if (type == RrType::a) co_return print(co_await resolver.a(std::move(name)));
   if (type == RrType::aaaa) co_return print(co_await resolver.aaaa(std::move(name)));
   if (type == RrType::mx) co_return print(co_await resolver.mx(std::move(name)));
-  if (type == RrType::txt) {
-    co_return print(co_await resolver.txt(std::move(name)),
-                    [](const std::string& s) { return quoted(s); });
-  }
+  if (type == RrType::txt) co_return print_txt(co_await resolver.txt(std::move(name)));
   if (type == RrType::tlsa) co_return print(co_await resolver.tlsa(std::move(name)));
   co_return print(co_await resolver.cname(std::move(name)));
 }
