@@ -67,7 +67,9 @@ Answer<T> classify(const RawAnswer& raw) {
   answer.error = std::move(c.error);
   answer.bogus = raw.bogus;
   answer.secure = raw.secure && !raw.bogus && c.status != Status::temp_fail;
-  answer.ttl = raw.ttl;
+  // A failure has no TTL worth keeping (libunbound's for a bogus answer is not to be trusted).
+  const bool answered = c.status != Status::temp_fail && c.status != Status::perm_fail;
+  answer.ttl = answered ? raw.ttl : 0;
   return answer;
 }
 

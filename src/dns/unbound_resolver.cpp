@@ -183,7 +183,8 @@ UnboundResolver::~UnboundResolver() {
 asio::awaitable<RawAnswer> UnboundResolver::query(std::string name, RrType type) {
   auto checked = query_name(name);
   if (!checked) {
-    metrics::inc("heron_dns_queries_total", "status", "bad_name");
+    // Names come from peers; a flood of bad ones must not flood the log at info level.
+    log::debug("dns.query.bad_name", {{"type", rr_type_name(type)}});
     RawAnswer raw;
     raw.ub_error = UB_SYNTAX;
     raw.error_text = "malformed name";
@@ -303,6 +304,9 @@ void UnboundResolver::arm() {
                    }));
 }
 
+// Called by ub_process() on strand_. `data` is still alive: a Pending leaves pending_ either
+// here (through deliver) or in cancel(), and once ub_cancel() has run on this same strand
+// libunbound drops the query and never calls back for it.
 void UnboundResolver::on_result(void* data, int err, ub_result* result) {
   auto* pending = static_cast<Pending*>(data);
   RawAnswer raw = copy_result(err, result);

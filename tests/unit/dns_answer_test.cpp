@@ -14,6 +14,7 @@ using namespace std::string_literals;
 RawAnswer with_rcode(int rcode) {
   RawAnswer raw;
   raw.rcode = rcode;
+  raw.ttl = 60;
   return raw;
 }
 
@@ -46,6 +47,9 @@ TEST(DnsAnswer, RcodesMapToStatus) {
   EXPECT_EQ(status_of(with_rcode(5)), Status::perm_fail);
   EXPECT_EQ(status_of(with_rcode(9)), Status::temp_fail);
   EXPECT_EQ(classify<std::string>(with_rcode(2)).error, "SERVFAIL");
+  EXPECT_EQ(classify<std::string>(with_rcode(2)).ttl, 0u);
+  EXPECT_EQ(classify<std::string>(with_rcode(3)).ttl, 60u);
+  EXPECT_EQ(classify<std::string>(with_rcode(0)).ttl, 60u);
 }
 
 TEST(DnsAnswer, NxdomainFlagWins) {
@@ -82,6 +86,7 @@ TEST(DnsAnswer, BogusIsTemporaryAndNeverSecure) {
   EXPECT_FALSE(a.secure);
   EXPECT_TRUE(a.records.empty());
   EXPECT_EQ(a.error, "DNSSEC validation failed: signature expired");
+  EXPECT_EQ(a.ttl, 0u);  // not the TTL of an answer we refuse
 }
 
 TEST(DnsAnswer, SecurePassesUpForDataAndDenials) {

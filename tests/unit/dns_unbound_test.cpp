@@ -20,6 +20,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/strand.hpp>
 
+#include "base/metrics.hpp"
 #include "dns/unbound_resolver.hpp"
 
 namespace heron::dns {
@@ -238,6 +239,7 @@ TEST(DnsUnbound, MalformedNameIsNeverSent) {
   Responder responder(hosts);
   asio::io_context io;
   auto resolver = make_resolver(io, responder);
+  const auto before = metrics::get("heron_dns_queries_total", "status", "perm_fail");
   run(io, [&]() -> asio::awaitable<void> {
     for (const std::string& bad :
          std::vector<std::string>{"", "a..test", std::string(64, 'x') + ".test", "a b.test"}) {
@@ -246,6 +248,7 @@ TEST(DnsUnbound, MalformedNameIsNeverSent) {
     }
   });
   EXPECT_EQ(responder.queries(), 0);
+  EXPECT_EQ(metrics::get("heron_dns_queries_total", "status", "perm_fail"), before + 4);
 }
 
 TEST(DnsUnbound, ManyQueriesFromManyStrands) {
