@@ -10,8 +10,11 @@ packages=(
   # libraries (see DESIGN.md, Dependencies)
   libboost1.74-dev libssl-dev libsqlite3-dev libargon2-dev libspdlog-dev libfmt-dev
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
+  libunbound-dev dns-root-data
   # tests, demo and benchmarks: real clients and a real foreign MTA
   python3 swaks postfix openssl sqlite3 procps
+  # a real authoritative DNS server serving the test zones (tests/integration/dns_server.py)
+  knot
 )
 
 missing=()

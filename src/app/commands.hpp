@@ -61,6 +61,10 @@ struct InjectOptions {
   std::string file;  // "-" or empty: standard input
 };
 int queue_inject(const config::Config& c, const InjectOptions& options);
+// `heron dns lookup TYPE NAME` (batch: "TYPE NAME" lines from stdin, type_name and name
+// unused): prints status, secure flag, TTL and records; 0 when every status is ok.
+int dns_lookup(const config::Config& c, const std::string& type_name, const std::string& name,
+               bool batch);
 
 // A random password of 20 characters from an unambiguous alphabet.
 std::string generate_password();

@@ -62,7 +62,8 @@ int main(int argc, char** argv) {
   usr_del->add_option("address", address, "user@domain")->required();
 
   auto* ali = cli.add_subcommand("alias", "Manage aliases and catch-alls")->require_subcommand(1);
-  auto* ali_add = ali->add_subcommand("add", "Alias an address (or @domain, a catch-all) to targets");
+  auto* ali_add =
+      ali->add_subcommand("add", "Alias an address (or @domain, a catch-all) to targets");
   ali_add->add_option("source", source, "alias@domain, or @domain for a catch-all")->required();
   ali_add->add_option("targets", targets, "One or more target addresses")->required();
   auto* ali_list = ali->add_subcommand("list", "List aliases");
@@ -113,8 +114,22 @@ int main(int argc, char** argv) {
   que_inject->add_option("--envid", inject.envid, "DSN envelope id");
   que_inject->add_flag("--smtputf8", inject.smtputf8, "The message needs SMTPUTF8");
   que_inject->add_option("file", inject.file, "The message (RFC 5322); - or nothing for stdin");
+  auto* dns =
+      cli.add_subcommand("dns", "Look names up the way the server does")->require_subcommand(1);
+  auto* dns_lookup = dns->add_subcommand(
+      "lookup", "Resolve one name with the [dns] settings: status, DNSSEC, TTL, records");
+  std::string rr_type;
+  bool batch = false;
+  dns_lookup->add_option("type", rr_type, "A, AAAA, CNAME, MX, PTR, TLSA or TXT");
+  dns_lookup->add_option("name", name, "Domain name (an IP address for PTR)");
+  dns_lookup->add_flag("--batch", batch,
+                       "Read \"TYPE NAME\" lines from stdin; one resolver, one cache for all");
 
   CLI11_PARSE(cli, argc, argv);
+  if (dns_lookup->parsed() && !batch && (rr_type.empty() || name.empty())) {
+    std::cerr << "heron dns lookup: TYPE and NAME are required (or --batch)\n";
+    return 2;
+  }
 
   if (serve->parsed() && demo) return app::serve_demo(demo_dir);
 
@@ -152,5 +167,6 @@ int main(int argc, char** argv) {
   if (que_hold->parsed()) return app::queue_hold(config, queue_id, true);
   if (que_release->parsed()) return app::queue_hold(config, queue_id, false);
   if (que_inject->parsed()) return app::queue_inject(config, inject);
+  if (dns_lookup->parsed()) return app::dns_lookup(config, rr_type, name, batch);
   return 1;
 }

@@ -80,6 +80,19 @@ struct Log {
   bool operator==(const Log&) const = default;
 };
 
+// [dns]: how Heron resolves names (docs/dns.md).
+struct Dns {
+  // "ADDRESS" or "ADDRESS@PORT" (IPv4 or IPv6 literal, port 53 by default). Empty: the
+  // nameservers of /etc/resolv.conf, or full recursion from the root when it has none.
+  std::vector<std::string> forwarders;
+  bool dnssec = true;  // validate, and pass the "secure" status up (DANE needs it)
+  // DS or DNSKEY records of the root (or of any zone) the validator trusts.
+  std::filesystem::path trust_anchor_file = "/usr/share/dns/root.key";
+  std::chrono::seconds timeout{10};  // per query; then the lookup is a temporary failure
+
+  bool operator==(const Dns&) const = default;
+};
+
 struct Config {
   std::filesystem::path source;        // the file it came from, empty for built-in defaults
   std::string hostname = "localhost";  // our FQDN: greeting, Received, EHLO
@@ -90,6 +103,7 @@ struct Config {
   Smtp smtp;
   Queue queue;
   Log log;
+  Dns dns;
 
   bool operator==(const Config&) const = default;
 };
@@ -117,6 +131,8 @@ std::string_view tls_mode_name(TlsMode mode);
 // What a [[listener]] gets when it leaves out port or tls: the role's IANA port (25, 587, 465,
 // 143, 993, 110, 995) and starttls, or implicit for submissions/imaps/pop3s.
 uint16_t default_port(Role role);
+// "127.0.0.1@5353", "::1", "2001:db8::53@53": an IP literal and an optional port 1-65535.
+bool valid_forwarder(std::string_view forwarder);
 TlsMode default_tls_mode(Role role);
 
 }  // namespace heron::config

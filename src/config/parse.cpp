@@ -117,8 +117,9 @@ class Walker {
       : diag_(diag), base_dir_(base_dir) {}
 
   void walk(const toml::table& root, Config& out) {
-    check_keys(root, "",
-               {"hostname", "data_dir", "tls", "listener", "limits", "smtp", "queue", "log"});
+    check_keys(
+        root, "",
+        {"hostname", "data_dir", "tls", "listener", "limits", "smtp", "queue", "log", "dns"});
     if (const auto* n = root.get("hostname")) read_hostname(*n, out.hostname);
     if (const auto* n = root.get("data_dir")) read_path(*n, "data_dir", out.data_dir);
     if (const auto* t = table_at(root, "tls")) read_tls(*t, out.tls);
@@ -131,6 +132,7 @@ class Walker {
     }
     if (const auto* t = table_at(root, "queue")) read_queue(*t, out.queue);
     if (const auto* t = table_at(root, "log")) read_log(*t, out.log);
+    if (const auto* t = table_at(root, "dns")) read_dns(*t, out.dns);
 
     if (diag_.empty()) cross_check(root, out);
   }
@@ -321,6 +323,34 @@ class Walker {
     }
   }
 
+  void read_dns(const toml::table& t, Dns& out) {
+    check_keys(t, "dns", {"forwarders", "dnssec", "trust_anchor_file", "timeout"});
+    if (const auto* n = t.get("forwarders")) {
+      constexpr std::string_view expected =
+          "an IP address with an optional port, such as \"127.0.0.1@5353\" or \"::1\"";
+      if (const auto* array = n->as_array()) {
+        out.forwarders.clear();
+        for (size_t i = 0; i < array->size(); ++i) {
+          const auto& element = *array->get(i);
+          const std::string path = "dns.forwarders[" + std::to_string(i) + "]";
+          const auto* s = string_at(element, path, expected);
+          if (s == nullptr) continue;
+          if (!valid_forwarder(*s)) {
+            diag_.expected(element, path, expected);
+            continue;
+          }
+          out.forwarders.push_back(*s);
+        }
+      } else {
+        diag_.expected(*n, "dns.forwarders", "an array of strings");
+      }
+    }
+    if (const auto* n = t.get("dnssec")) read_bool(*n, "dns.dnssec", out.dnssec);
+    if (const auto* n = t.get("trust_anchor_file"))
+      read_path(*n, "dns.trust_anchor_file", out.trust_anchor_file);
+    if (const auto* n = t.get("timeout")) read_duration(*n, "dns.timeout", out.timeout);
+  }
+
   void read_listeners(const toml::node& node, std::vector<Listener>& out) {
     const auto* array = node.as_array();
     if (array == nullptr || !array->is_array_of_tables()) {
@@ -481,6 +511,25 @@ class Walker {
 };
 
 }  // namespace
+
+bool valid_forwarder(std::string_view forwarder) {
+  if (forwarder.find('\0') != std::string_view::npos) return false;
+  std::string_view address = forwarder;
+  if (auto at = forwarder.find('@'); at != std::string_view::npos) {
+    address = forwarder.substr(0, at);
+    const std::string_view port = forwarder.substr(at + 1);
+    if (port.empty() || port.size() > 5) return false;
+    uint32_t value = 0;
+    for (char c : port) {
+      if (c < '0' || c > '9') return false;
+      value = value * 10 + static_cast<uint32_t>(c - '0');
+    }
+    if (value < 1 || value > 65535) return false;
+  }
+  const std::string a(address);
+  unsigned char buf[16];
+  return inet_pton(AF_INET, a.c_str(), buf) == 1 || inet_pton(AF_INET6, a.c_str(), buf) == 1;
+}
 
 Result<Config> parse(std::string_view text, std::string_view source_name,
                      const std::filesystem::path& base_dir) {

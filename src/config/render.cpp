@@ -163,6 +163,17 @@ std::string to_toml(const Config& c) {
   out += "\n[log]\n";
   line("level", toml_string(c.log.level));
   line("format", toml_string(c.log.format));
+
+  out += "\n[dns]\n";
+  std::string forwarders = "[";
+  for (const auto& f : c.dns.forwarders) {
+    if (forwarders.size() > 1) forwarders += ", ";
+    forwarders += toml_string(f);
+  }
+  line("forwarders", forwarders + "]");
+  line("dnssec", c.dns.dnssec ? "true" : "false");
+  line("trust_anchor_file", toml_path(c.dns.trust_anchor_file));
+  line("timeout", toml_string(format_duration(c.dns.timeout)));
   return out;
 }
 

@@ -30,6 +30,8 @@ def free_port(address="127.0.0.1"):
 
 
 def toml_value(value):
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(toml_value(v) for v in value) + "]"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
@@ -41,13 +43,15 @@ class Heron:
     """One heron process with its own data directory and config."""
 
     def __init__(self, hostname="mx.example.test", address="127.0.0.1", tls=True,
-                 limits=None, smtp=None, extra_listeners=(), keep=False):
+                 limits=None, smtp=None, extra_listeners=(), keep=False, dns=None):
         self.dir = tempfile.mkdtemp(prefix="heron-it-")
         self.hostname = hostname
         self.address = address
         self.smtp_port = free_port(address)
         self.limits = dict(limits or {})
         self.smtp = dict(smtp or {})
+        # [dns]: DnsServer.heron_config() from dns_server.py points Heron at a test server.
+        self.dns = dict(dns or {})
         self.extra_listeners = list(extra_listeners)
         self.tls = tls
         self.keep = keep
@@ -83,7 +87,8 @@ class Heron:
                 lines.append("[[listener]]")
                 lines += [f"{k} = {toml_value(v)}" for k, v in listener.items()]
                 lines.append("")
-            for section, values in (("limits", self.limits), ("smtp", self.smtp)):
+            for section, values in (("limits", self.limits), ("smtp", self.smtp),
+                                    ("dns", self.dns)):
                 if values:
                     lines.append(f"[{section}]")
                     lines += [f"{k} = {toml_value(v)}" for k, v in values.items()]

@@ -1,10 +1,10 @@
 // BODYSTRUCTURE, BODY and ENVELOPE compared with what Dovecot 2.3.19 (Debian 12) answers for the
 // same messages. The answers were recorded by tools/dovecot-compare/record.sh into
-// tests/data/mime/dovecot/; each names its message (tests/data/mime/ or ../shared/testdata/).
-// Strings are compared decoded (quoted or literal) and lowercased: Heron lowercases types and
-// parameter names, and prefers escaped quoted strings where Dovecot sends literals.
-// Where Heron differs on purpose, kKnown says which items and why; the test checks that those
-// items really still differ, so the list cannot go stale.
+// tests/data/mime/dovecot/; each names its message (tests/data/mime/, or tests/data/shared/ for
+// copies of ../shared/testdata/). Strings are compared decoded (quoted or literal) and lowercased:
+// Heron lowercases types and parameter names, and prefers escaped quoted strings where Dovecot
+// sends literals. Where Heron differs on purpose, kKnown says which items and why; the test checks
+// that those items really still differ, so the list cannot go stale.
 #include <gtest/gtest.h>
 
 #include <filesystem>
