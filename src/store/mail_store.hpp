@@ -32,7 +32,10 @@ class MailStore {
   virtual Result<std::vector<Mailbox>> list_mailboxes(int64_t account_id) = 0;
   virtual Result<std::optional<Mailbox>> find_mailbox(int64_t account_id,
                                                       std::string_view name) = 0;
+  virtual Result<std::optional<Mailbox>> get_mailbox(int64_t mailbox_id) = 0;
   virtual Result<std::vector<Message>> list_messages(int64_t mailbox_id) = 0;
+  // The messages whose modseq is above `modseq` (new and changed ones), in UID order.
+  virtual Result<std::vector<Message>> list_messages_since(int64_t mailbox_id, uint64_t modseq) = 0;
   // header_prefix followed by the blob: the message exactly as a client must see it.
   virtual Result<std::string> read_message(const Message& message) = 0;
 
@@ -76,8 +79,8 @@ class MailStore {
   // flags kept (\Recent never stored). move also expunges the sources in the same
   // transaction. Returns the (source UID, new UID) pairs for RFC 4315 COPYUID.
   virtual Result<CopyResult> copy_messages(int64_t from_mailbox_id,
-                                           const std::vector<uint32_t>& uids,
-                                           int64_t to_mailbox_id, bool move) = 0;
+                                           const std::vector<uint32_t>& uids, int64_t to_mailbox_id,
+                                           bool move) = 0;
   // RFC 3501 2.3.2 \Recent: a message is recent for the first session that selects its
   // mailbox read-write after it arrived. Returns the mailbox's previous recent watermark (UIDs
   // >= it are \Recent for the caller) and moves the watermark to UIDNEXT, atomically, so two
