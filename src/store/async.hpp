@@ -7,8 +7,8 @@
 #include <utility>
 #include <vector>
 
-#include <boost/asio/async_result.hpp>
 #include <boost/asio/associated_executor.hpp>
+#include <boost/asio/async_result.hpp>
 #include <boost/asio/post.hpp>
 
 #include "store/mail_store.hpp"
@@ -24,9 +24,8 @@ auto async_deliver(MailStore& store, Delivery delivery, Token&& token) {
         auto shared = std::make_shared<decltype(handler)>(std::move(handler));
         store.deliver_async(std::move(d), [shared](Result<std::vector<Delivered>> result) {
           auto executor = boost::asio::get_associated_executor(*shared);
-          boost::asio::post(executor, [shared, r = std::move(result)]() mutable {
-            (*shared)(std::move(r));
-          });
+          boost::asio::post(executor,
+                            [shared, r = std::move(result)]() mutable { (*shared)(std::move(r)); });
         });
       },
       token, std::move(delivery));

@@ -7,7 +7,9 @@
 #include <filesystem>
 
 #include "base/fs.hpp"
+#include "store/sqlite/schema.hpp"
 #include "store/sqlite/sqlite_store.hpp"
+#include "store/sqlite/wal.hpp"
 
 namespace heron::store::sqlite {
 namespace {
@@ -63,19 +65,49 @@ int user_version(const std::filesystem::path& db_path) {
 }
 
 TEST_F(StoreDirectory, MigratesOnceAndReopens) {
-  EXPECT_EQ(user_version(dir_ / "heron.db"), 1);
+  EXPECT_EQ(user_version(dir_ / "heron.db"), sqlite::schema_version());
   EXPECT_EQ(pragma(dir_ / "heron.db", "PRAGMA journal_mode"), "wal");
   ASSERT_TRUE(store_->add_domain("example.org"));
   store_.reset();
   store_ = open_store();
   ASSERT_TRUE(store_);
-  EXPECT_EQ(user_version(dir_ / "heron.db"), 1);
+  EXPECT_EQ(user_version(dir_ / "heron.db"), sqlite::schema_version());
   auto domains = store_->list_domains();
   ASSERT_TRUE(domains);
   ASSERT_EQ(domains->size(), 1u);
   EXPECT_EQ((*domains)[0].name, "example.org");
   EXPECT_TRUE(std::filesystem::is_directory(dir_ / "blobs" / "00"));
   EXPECT_TRUE(std::filesystem::is_directory(dir_ / "blobs" / "ff"));
+}
+
+// A version 1 database (before IMAP) keeps its subscriptions, and no message in it is \Recent.
+TEST(StoreMigration, Version1GainsSubscriptionsAndRecentWatermark) {
+  const auto dir = std::filesystem::temp_directory_path() / ("heron-migrate-" + fs::random_hex(8));
+  std::filesystem::create_directories(dir);
+  {
+    auto db = open_writer(dir / "heron.db");
+    ASSERT_TRUE(db);
+    ASSERT_TRUE(migrate(**db, 1));
+    ASSERT_TRUE((*db)->exec(
+        "INSERT INTO domains(id, name, created) VALUES (1, 'example.org', 0);"
+        "INSERT INTO accounts(id, domain_id, address, password_hash, created) "
+        "  VALUES (1, 1, 'ann@example.org', 'x', 0);"
+        "INSERT INTO mailboxes(id, account_id, name, uidvalidity, uidnext, highestmodseq, "
+        "  subscribed) VALUES (1, 1, 'INBOX', 7, 5, 9, 1), (2, 1, 'Hidden', 8, 1, 1, 0);"));
+  }
+  auto store = SqliteStore::open(dir);
+  ASSERT_TRUE(store) << store.error().message;
+  EXPECT_EQ(user_version(dir / "heron.db"), schema_version());
+  auto subs = (*store)->list_subscriptions(1);
+  ASSERT_TRUE(subs);
+  EXPECT_EQ(*subs, std::vector<std::string>{"INBOX"});
+  auto hidden = (*store)->find_mailbox(1, "Hidden");
+  ASSERT_TRUE(hidden && *hidden);
+  EXPECT_FALSE((*hidden)->subscribed);
+  EXPECT_EQ((*hidden)->uidvalidity, 8u);
+  EXPECT_EQ(*(*store)->claim_recent(1), 5u);  // uidnext at migration: nothing is \Recent
+  store->reset();
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(StoreDirectory, RefusesNewerSchema) {

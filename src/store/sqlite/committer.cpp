@@ -6,27 +6,9 @@
 
 #include "base/log.hpp"
 #include "base/strings.hpp"
+#include "store/sqlite/rows.hpp"
 
 namespace heron::store::sqlite {
-
-namespace {
-
-std::string join_flags(const std::vector<std::string>& flags) {
-  std::string out;
-  for (const std::string& f : flags) {
-    // A flag is an IMAP atom (RFC 9051 flag-keyword / "\" atom): no spaces, so the
-    // space-joined column splits back exactly. Anything else is dropped, never stored.
-    if (f.empty() || f.find_first_of(" \t\r\n()\"{%*]") != std::string::npos) {
-      log::warn("store.deliver.bad_flag", {{"flag", f}});
-      continue;
-    }
-    if (!out.empty()) out += ' ';
-    out += f;
-  }
-  return out;
-}
-
-}  // namespace
 
 Committer::Committer(Db& writer, std::mutex& writer_mutex, const BlobFiles& blobs,
                      unsigned blob_write_threads)
@@ -59,6 +41,14 @@ void Committer::submit(Delivery delivery, MailStore::DeliverCallback done) {
   group_.submit(std::move(job));
 }
 
+void Committer::submit_write(Write apply, std::function<void(Result<void>)> done) {
+  GroupCommitter::Job job;
+  job.apply = [apply = std::move(apply)](Db& db, const std::string&, std::string_view,
+                                         int64_t now) { return apply(db, now); };
+  job.done = std::move(done);
+  group_.submit(std::move(job));
+}
+
 Result<std::vector<Delivered>> Committer::insert_rows(Db& db, const Delivery& delivery,
                                                       const std::string& blob_id,
                                                       uint64_t body_size, int64_t now) {
@@ -76,6 +66,9 @@ Result<std::vector<Delivered>> Committer::insert_rows(Db& db, const Delivery& de
     static constexpr const char* kTake =
         "UPDATE mailboxes SET uidnext = uidnext + 1, highestmodseq = highestmodseq + 1 "
         "WHERE account_id = ? AND name = ? RETURNING id, uidnext - 1, highestmodseq";
+    static constexpr const char* kTakeById =
+        "UPDATE mailboxes SET uidnext = uidnext + 1, highestmodseq = highestmodseq + 1 "
+        "WHERE id = ? RETURNING id, uidnext - 1, highestmodseq";
     // RFC 9051 5.1: INBOX is case-insensitive.
     const std::string mailbox = str::iequals(target.mailbox, "INBOX") || target.mailbox.empty()
                                     ? std::string("INBOX")
@@ -84,23 +77,35 @@ Result<std::vector<Delivered>> Committer::insert_rows(Db& db, const Delivery& de
     d.account_id = target.account_id;
     uint64_t modseq = 0;
     bool found = false;
-    for (const std::string& name : {mailbox, std::string("INBOX")}) {
-      auto st = db.stmt(kTake);
+    auto take = [&](const char* sql, auto&& bind) -> Result<void> {
+      auto st = db.stmt(sql);
       if (!st) return st.error();
-      (*st)->bind(1, target.account_id).bind(2, name);
+      bind(**st);
       auto row = (*st)->step();
       if (!row) return row.error();
-      if (*row) {
-        d.mailbox_id = (*st)->column_int(0);
-        d.uid = static_cast<uint32_t>((*st)->column_int(1));
-        modseq = static_cast<uint64_t>((*st)->column_int(2));
-        found = true;
-        if (auto r = (*st)->run(); !r) return r.error();  // finish the statement
-        break;
+      if (!*row) return {};
+      d.mailbox_id = (*st)->column_int(0);
+      d.uid = static_cast<uint32_t>((*st)->column_int(1));
+      modseq = static_cast<uint64_t>((*st)->column_int(2));
+      found = true;
+      return (*st)->run();  // finish the statement
+    };
+    if (target.mailbox_id != 0) {
+      // APPEND: exactly this mailbox, which another session may have deleted meanwhile.
+      auto r = take(kTakeById, [&](Stmt& st) { st.bind(1, target.mailbox_id); });
+      if (!r) return r.error();
+      if (!found) {
+        return make_error("no such mailbox " + std::to_string(target.mailbox_id), ENOENT);
       }
-    }
-    if (!found) {
-      return make_error("no such account " + std::to_string(target.account_id), ENOENT);
+    } else {
+      for (const std::string& name : {mailbox, std::string("INBOX")}) {
+        auto r = take(kTake, [&](Stmt& st) { st.bind(1, target.account_id).bind(2, name); });
+        if (!r) return r.error();
+        if (found) break;
+      }
+      if (!found) {
+        return make_error("no such account " + std::to_string(target.account_id), ENOENT);
+      }
     }
     auto st = db.stmt(
         "INSERT INTO messages(mailbox_id, uid, modseq, flags, internal_date, size, blob_id, "

@@ -11,6 +11,7 @@
 // deliver_async() is fine. Failure: per delivery, reported through its callback.
 
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <vector>
@@ -30,6 +31,10 @@ class Committer {
   Committer& operator=(const Committer&) = delete;
 
   void submit(Delivery delivery, MailStore::DeliverCallback done);
+  // Any other write (flags, expunge, copy, mailbox changes) in the next batch: apply runs in
+  // the batch's transaction under its own SAVEPOINT; done runs after the COMMIT.
+  using Write = std::function<Result<void>(Db& db, int64_t now)>;
+  void submit_write(Write apply, std::function<void(Result<void>)> done);
   uint64_t batches_committed() const { return group_.batches_committed(); }
 
  private:

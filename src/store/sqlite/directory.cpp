@@ -15,6 +15,7 @@
 #include "store/address.hpp"
 #include "store/password.hpp"
 #include "store/sqlite/db.hpp"
+#include "store/sqlite/rows.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace heron::store::sqlite {
@@ -48,29 +49,6 @@ const std::string& dummy_hash() {
     return h ? *h : std::string();
   }();
   return hash;
-}
-
-// RFC 3501 2.3.1.1: UIDVALIDITY must change whenever a mailbox name is reused with other
-// UIDs. Seconds since the epoch, but strictly increasing per store (kept in meta), so two
-// mailboxes created in the same second, or after the clock stepped back, still differ.
-Result<uint32_t> next_uidvalidity(Db& db) {
-  int64_t last = 0;
-  {
-    auto st = db.stmt("SELECT value FROM meta WHERE key = 'uidvalidity'");
-    if (!st) return st.error();
-    auto row = (*st)->step();
-    if (!row) return row.error();
-    if (*row) last = (*st)->column_int(0);
-  }
-  int64_t next = std::max(now_seconds(), last + 1);
-  if (next > 0xffffffffLL) next = 1;  // after 2106; still never 0
-  auto st = db.stmt(
-      "INSERT INTO meta(key, value) VALUES ('uidvalidity', ?) "
-      "ON CONFLICT(key) DO UPDATE SET value = excluded.value");
-  if (!st) return st.error();
-  (*st)->bind(1, next);
-  if (auto r = (*st)->run(); !r) return r.error();
-  return static_cast<uint32_t>(next);
 }
 
 Account account_from_row(const Stmt& st) {
@@ -206,14 +184,9 @@ Result<Account> SqliteStore::add_account(std::string_view address, std::string_v
     account.id = writer_->last_insert_rowid();
   }
   for (const SpecialMailbox& mb : kDefaultMailboxes) {
-    auto uidvalidity = next_uidvalidity(*writer_);
-    if (!uidvalidity) return uidvalidity.error();
-    auto st = writer_->stmt(
-        "INSERT INTO mailboxes(account_id, name, special_use, uidvalidity, uidnext, "
-        "highestmodseq, subscribed) VALUES (?, ?, ?, ?, 1, 1, 1)");
-    if (!st) return st.error();
-    (*st)->bind(1, account.id).bind(2, mb.name).bind(3, mb.special_use).bind(4, *uidvalidity);
-    if (auto r = (*st)->run(); !r) return r.error();
+    if (auto r = insert_mailbox(*writer_, account.id, mb.name, mb.special_use); !r) {
+      return r.error();
+    }
   }
   if (auto r = tx->commit(); !r) return r.error();
   log::info("store.account.added", {{"address", canonical}});
@@ -257,7 +230,7 @@ Result<void> SqliteStore::delete_account(std::string_view address) {
       (*st)->bind(1, id);
       if (auto r = (*st)->run(); !r) return r;
     }
-    auto ids = collect_unreferenced_blobs();
+    auto ids = collect_unreferenced_blobs(*writer_);
     if (!ids) return ids.error();
     unreferenced = std::move(*ids);
     if (auto r = tx->commit(); !r) return r;

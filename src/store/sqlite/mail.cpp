@@ -9,43 +9,10 @@
 #include "base/metrics.hpp"
 #include "base/strings.hpp"
 #include "store/sqlite/db.hpp"
+#include "store/sqlite/rows.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace heron::store::sqlite {
-namespace {
-
-constexpr const char* kMailboxSelect =
-    "SELECT m.id, m.account_id, m.name, m.special_use, m.uidvalidity, m.uidnext, "
-    "m.highestmodseq, m.subscribed, "
-    "(SELECT count(*) FROM messages WHERE mailbox_id = m.id), "
-    "(SELECT coalesce(sum(size), 0) FROM messages WHERE mailbox_id = m.id) "
-    "FROM mailboxes m";
-
-Mailbox mailbox_from_row(const Stmt& st) {
-  Mailbox m;
-  m.id = st.column_int(0);
-  m.account_id = st.column_int(1);
-  m.name = st.column_text(2);
-  m.special_use = st.column_text(3);
-  m.uidvalidity = static_cast<uint32_t>(st.column_int(4));
-  m.uidnext = static_cast<uint32_t>(st.column_int(5));
-  m.highestmodseq = static_cast<uint64_t>(st.column_int(6));
-  m.subscribed = st.column_int(7) != 0;
-  m.messages = static_cast<uint32_t>(st.column_int(8));
-  m.total_size = static_cast<uint64_t>(st.column_int(9));
-  return m;
-}
-
-std::vector<std::string> split_flags(const std::string& text) {
-  std::vector<std::string> out;
-  for (std::string_view f : str::split(text, ' ')) {
-    if (!f.empty()) out.emplace_back(f);
-  }
-  return out;
-}
-
-}  // namespace
-
 Result<std::vector<Mailbox>> SqliteStore::list_mailboxes(int64_t account_id) {
   std::lock_guard lk(reader_mutex_);
   auto st = reader_->stmt(std::string(kMailboxSelect) + " WHERE m.account_id = ? ORDER BY m.id");
@@ -64,7 +31,9 @@ Result<std::vector<Mailbox>> SqliteStore::list_mailboxes(int64_t account_id) {
 Result<std::optional<Mailbox>> SqliteStore::find_mailbox(int64_t account_id,
                                                          std::string_view name) {
   // RFC 9051 5.1: INBOX is case-insensitive; every other name is exact.
-  const std::string key = str::iequals(name, "INBOX") ? std::string("INBOX") : std::string(name);
+  auto normalized = normalize_mailbox_name(name);
+  if (!normalized) return std::optional<Mailbox>();  // no mailbox has an invalid name
+  const std::string& key = *normalized;
   std::lock_guard lk(reader_mutex_);
   auto st = reader_->stmt(std::string(kMailboxSelect) + " WHERE m.account_id = ? AND m.name = ?");
   if (!st) return st.error();
@@ -76,28 +45,63 @@ Result<std::optional<Mailbox>> SqliteStore::find_mailbox(int64_t account_id,
 }
 
 Result<std::vector<Message>> SqliteStore::list_messages(int64_t mailbox_id) {
+  return list_messages_since(mailbox_id, 0);
+}
+
+Result<std::vector<Message>> SqliteStore::list_messages_since(int64_t mailbox_id, uint64_t modseq) {
   std::lock_guard lk(reader_mutex_);
-  auto st = reader_->stmt(
-      "SELECT id, mailbox_id, uid, modseq, flags, internal_date, size, blob_id, header_prefix "
-      "FROM messages WHERE mailbox_id = ? ORDER BY uid");
+  auto st = reader_->stmt(std::string(kMessageSelect) +
+                          " WHERE mailbox_id = ? AND modseq > ? ORDER BY uid");
   if (!st) return st.error();
-  (*st)->bind(1, mailbox_id);
+  (*st)->bind(1, mailbox_id).bind(2, static_cast<int64_t>(modseq));
   std::vector<Message> out;
   while (true) {
     auto row = (*st)->step();
     if (!row) return row.error();
     if (!*row) break;
-    Message m;
-    m.id = (*st)->column_int(0);
-    m.mailbox_id = (*st)->column_int(1);
-    m.uid = static_cast<uint32_t>((*st)->column_int(2));
-    m.modseq = static_cast<uint64_t>((*st)->column_int(3));
-    m.flags = split_flags((*st)->column_text(4));
-    m.internal_date = (*st)->column_int(5);
-    m.size = static_cast<uint64_t>((*st)->column_int(6));
-    m.blob_id = (*st)->column_text(7);
-    m.header_prefix = (*st)->column_blob(8);
-    out.push_back(std::move(m));
+    out.push_back(message_from_row(**st));
+  }
+  return out;
+}
+
+Result<std::optional<Mailbox>> SqliteStore::get_mailbox(int64_t mailbox_id) {
+  std::lock_guard lk(reader_mutex_);
+  auto st = reader_->stmt(std::string(kMailboxSelect) + " WHERE m.id = ?");
+  if (!st) return st.error();
+  (*st)->bind(1, mailbox_id);
+  auto row = (*st)->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<Mailbox>();
+  return std::optional<Mailbox>(mailbox_from_row(**st));
+}
+
+Result<std::vector<uint32_t>> SqliteStore::expunged_since(int64_t mailbox_id, uint64_t since) {
+  std::lock_guard lk(reader_mutex_);
+  auto st =
+      reader_->stmt("SELECT uid FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid");
+  if (!st) return st.error();
+  (*st)->bind(1, mailbox_id).bind(2, static_cast<int64_t>(since));
+  std::vector<uint32_t> out;
+  while (true) {
+    auto row = (*st)->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    out.push_back(static_cast<uint32_t>((*st)->column_int(0)));
+  }
+  return out;
+}
+
+Result<std::vector<std::string>> SqliteStore::list_subscriptions(int64_t account_id) {
+  std::lock_guard lk(reader_mutex_);
+  auto st = reader_->stmt("SELECT name FROM subscriptions WHERE account_id = ? ORDER BY name");
+  if (!st) return st.error();
+  (*st)->bind(1, account_id);
+  std::vector<std::string> out;
+  while (true) {
+    auto row = (*st)->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    out.push_back((*st)->column_text(0));
   }
   return out;
 }

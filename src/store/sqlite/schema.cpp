@@ -1,5 +1,6 @@
 #include "store/sqlite/schema.hpp"
 
+#include <algorithm>
 #include <vector>
 
 #include "store/sqlite/migrate.hpp"
@@ -86,8 +87,38 @@ CREATE TRIGGER messages_blob_unref AFTER DELETE ON messages BEGIN
 END;
 )sql";
 
+// Migration 2: what IMAP and POP3 need.
+//  - subscriptions: RFC 9051 6.3.7, a subscription is a name that need not exist, so it is a
+//    table of its own (the old mailboxes.subscribed column moves there);
+//  - mailboxes.recent_uid: the \Recent watermark (RFC 3501 2.3.2), see claim_recent();
+//  - expunged: UIDs removed from a mailbox, with the modseq of their removal, so a session can
+//    learn what another one expunged (EXPUNGE responses, RFC 7162 VANISHED);
+//  - messages(mailbox_id, modseq): finding what changed since a session last looked.
+constexpr const char* kMigration2 = R"sql(
+CREATE TABLE subscriptions (
+  account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE,
+  name       TEXT NOT NULL,
+  PRIMARY KEY (account_id, name)
+) WITHOUT ROWID;
+INSERT INTO subscriptions(account_id, name) SELECT account_id, name FROM mailboxes WHERE subscribed;
+ALTER TABLE mailboxes DROP COLUMN subscribed;
+
+ALTER TABLE mailboxes ADD COLUMN recent_uid INTEGER NOT NULL DEFAULT 1;
+UPDATE mailboxes SET recent_uid = uidnext;
+
+CREATE TABLE expunged (
+  mailbox_id INTEGER NOT NULL REFERENCES mailboxes(id) ON DELETE CASCADE,
+  uid        INTEGER NOT NULL,
+  modseq     INTEGER NOT NULL,
+  PRIMARY KEY (mailbox_id, uid)
+) WITHOUT ROWID;
+CREATE INDEX expunged_modseq ON expunged(mailbox_id, modseq);
+
+CREATE INDEX messages_modseq ON messages(mailbox_id, modseq);
+)sql";
+
 const std::vector<const char*>& migrations() {
-  static const std::vector<const char*> list = {kMigration1};
+  static const std::vector<const char*> list = {kMigration1, kMigration2};
   return list;
 }
 
@@ -97,8 +128,10 @@ int schema_version() {
   return static_cast<int>(migrations().size());
 }
 
-Result<int> migrate(Db& db) {
-  return apply_migrations(db, migrations(), "store");
+Result<int> migrate(Db& db, int up_to) {
+  const auto& all = migrations();
+  const auto count = static_cast<size_t>(std::clamp(up_to, 0, static_cast<int>(all.size())));
+  return apply_migrations(db, std::vector<const char*>(all.begin(), all.begin() + count), "store");
 }
 
 }  // namespace heron::store::sqlite

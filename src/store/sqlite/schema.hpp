@@ -16,7 +16,8 @@ namespace heron::store::sqlite {
 // The version a fully migrated database reports.
 int schema_version();
 
-// Applies every pending migration. Returns the version found before migrating.
-Result<int> migrate(Db& db);
+// Applies every pending migration up to `up_to` (tests build old databases with a lower one).
+// Returns the version found before migrating.
+Result<int> migrate(Db& db, int up_to = schema_version());
 
 }  // namespace heron::store::sqlite

@@ -66,7 +66,15 @@ uint64_t SqliteStore::batches_committed() const {
 }
 
 void SqliteStore::deliver_async(Delivery delivery, DeliverCallback done) {
-  committer_->submit(std::move(delivery), std::move(done));
+  committer_->submit(std::move(delivery),
+                     [this, done = std::move(done)](Result<std::vector<Delivered>> result) {
+                       if (result) {
+                         for (const Delivered& d : *result) {
+                           watchers_.notify(d.account_id, d.mailbox_id);
+                         }
+                       }
+                       if (done) done(std::move(result));
+                     });
 }
 
 Result<std::vector<Delivered>> SqliteStore::deliver(Delivery delivery) {
@@ -78,17 +86,28 @@ Result<std::vector<Delivered>> SqliteStore::deliver(Delivery delivery) {
   return future.get();
 }
 
-Result<std::vector<std::string>> SqliteStore::collect_unreferenced_blobs() {
-  std::vector<std::string> ids;
-  auto st = writer_->stmt("DELETE FROM blobs WHERE refcount <= 0 RETURNING id");
-  if (!st) return st.error();
-  while (true) {
-    auto row = (*st)->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    ids.push_back((*st)->column_text(0));
-  }
-  return ids;
+Result<void> SqliteStore::write(Write apply) {
+  auto effects = std::make_shared<Effects>();
+  std::promise<Result<void>> promise;
+  auto future = promise.get_future();
+  committer_->submit_write(
+      [apply = std::move(apply), effects](Db& db, int64_t now) {
+        *effects = Effects{};  // a retried job starts clean
+        return apply(db, now, *effects);
+      },
+      [&promise](Result<void> result) { promise.set_value(std::move(result)); });
+  auto result = future.get();
+  if (result) after_commit(*effects);
+  return result;
+}
+
+void SqliteStore::after_commit(const Effects& effects) {
+  remove_blob_files(effects.released_blobs);
+  for (const auto& [account, mailbox] : effects.changed) watchers_.notify(account, mailbox);
+}
+
+Watch SqliteStore::watch(int64_t account_id, std::function<void(int64_t mailbox_id)> changed) {
+  return watchers_.add(account_id, std::move(changed));
 }
 
 void SqliteStore::remove_blob_files(const std::vector<std::string>& ids) {

@@ -40,6 +40,7 @@
 #include "store/blob_files.hpp"
 #include "store/directory.hpp"
 #include "store/mail_store.hpp"
+#include "store/watchers.hpp"
 
 namespace heron::store::sqlite {
 
@@ -89,9 +90,33 @@ class SqliteStore final : public Directory, public MailStore {
   Result<std::optional<Mailbox>> find_mailbox(int64_t account_id, std::string_view name) override;
   // Quarantined rows (blob file missing at reconcile()) stay listed so UIDs never vanish
   // without an EXPUNGE; read_message() on them fails with ENOENT until the file is restored.
+  Result<std::optional<Mailbox>> get_mailbox(int64_t mailbox_id) override;
   Result<std::vector<Message>> list_messages(int64_t mailbox_id) override;
+  Result<std::vector<Message>> list_messages_since(int64_t mailbox_id, uint64_t modseq) override;
   Result<std::string> read_message(const Message& message) override;
   Result<std::vector<Delivered>> deliver(Delivery delivery) override;
+
+  // Access (mailboxes.cpp, access.cpp). Every write goes through the committer (group
+  // commit) and returns after its COMMIT.
+  Result<Mailbox> create_mailbox(int64_t account_id, std::string_view name,
+                                 std::string_view special_use = {}) override;
+  Result<void> delete_mailbox(int64_t account_id, std::string_view name) override;
+  Result<void> rename_mailbox(int64_t account_id, std::string_view from,
+                              std::string_view to) override;
+  Result<void> set_subscribed(int64_t account_id, std::string_view name, bool subscribed) override;
+  Result<std::vector<std::string>> list_subscriptions(int64_t account_id) override;
+  Result<Delivered> append(int64_t mailbox_id, std::string body, std::vector<std::string> flags,
+                           int64_t internal_date) override;
+  Result<FlagUpdate> update_flags(int64_t mailbox_id, const std::vector<uint32_t>& uids,
+                                  FlagMode mode, const std::vector<std::string>& flags,
+                                  uint64_t unchanged_since = 0) override;
+  Result<std::vector<uint32_t>> expunge(int64_t mailbox_id, const std::vector<uint32_t>& uids,
+                                        bool only_deleted) override;
+  Result<CopyResult> copy_messages(int64_t from_mailbox_id, const std::vector<uint32_t>& uids,
+                                   int64_t to_mailbox_id, bool move) override;
+  Result<uint32_t> claim_recent(int64_t mailbox_id) override;
+  Result<std::vector<uint32_t>> expunged_since(int64_t mailbox_id, uint64_t since) override;
+  Watch watch(int64_t account_id, std::function<void(int64_t mailbox_id)> changed) override;
   void deliver_async(Delivery delivery, DeliverCallback done) override;
   // Call once at start-up, before serving. Holds the writer for its whole scan.
   Result<ReconcileReport> reconcile() override;
@@ -104,14 +129,22 @@ class SqliteStore final : public Directory, public MailStore {
  private:
   SqliteStore(std::filesystem::path dir, Options options);
   Result<void> init();
-  // Deletes blob rows whose refcount fell to zero; the caller unlinks the returned ids after
-  // its transaction commits. Writer connection, inside a transaction.
-  Result<std::vector<std::string>> collect_unreferenced_blobs();
+  // What a write did, for after its COMMIT: blob files to unlink (their rows are gone) and the
+  // mailboxes whose watchers to tell.
+  struct Effects {
+    std::vector<std::string> released_blobs;
+    std::vector<std::pair<int64_t, int64_t>> changed;  // (account id, mailbox id)
+  };
+  using Write = std::function<Result<void>(Db& db, int64_t now, Effects& effects)>;
+  // Runs apply in the committer's next batch and waits for the COMMIT; then applies Effects.
+  Result<void> write(Write apply);
+  void after_commit(const Effects& effects);
   void remove_blob_files(const std::vector<std::string>& ids);
 
   std::filesystem::path dir_;
   Options options_;
   BlobFiles blobs_;
+  Watchers watchers_;
 
   std::mutex writer_mutex_;  // the writer connection, shared by admin writes and committer
   std::unique_ptr<Db> writer_;
