@@ -16,6 +16,11 @@ MailboxView::Entry entry_from(const store::Message& m, uint32_t recent_from) {
   e.modseq = m.modseq;
   e.flags = m.flags;
   e.recent = m.uid >= recent_from;
+  e.id = m.id;
+  e.internal_date = m.internal_date;
+  e.size = m.size;
+  e.blob_id = m.blob_id;
+  e.header_prefix = m.header_prefix;
   return e;
 }
 
@@ -25,6 +30,19 @@ bool has_flag(const std::vector<std::string>& flags, std::string_view flag) {
 }
 
 }  // namespace
+
+store::Message MailboxView::Entry::message() const {
+  store::Message m;
+  m.id = id;
+  m.uid = uid;
+  m.modseq = modseq;
+  m.flags = flags;
+  m.internal_date = internal_date;
+  m.size = size;
+  m.blob_id = blob_id;
+  m.header_prefix = header_prefix;
+  return m;
+}
 
 void MailboxView::reset(const std::vector<store::Message>& messages, uint32_t recent_from,
                         uint32_t uidvalidity, uint32_t uidnext, uint64_t highest_modseq) {
