@@ -73,6 +73,15 @@ struct Queue {
   bool operator==(const Queue&) const = default;
 };
 
+// Logins on every protocol (IMAP, POP3, SMTP AUTH).
+struct Auth {
+  // A password may cross without TLS only from a client on a loopback address (tests, a local
+  // webmail). Everywhere else LOGIN/AUTH need TLS (RFC 9051 6.2.3, RFC 8314).
+  bool plaintext_on_loopback = false;
+
+  bool operator==(const Auth&) const = default;
+};
+
 // IMAP sessions (docs/imap.md). Literals may be as large as limits.max_message_size.
 struct Imap {
   uint64_t max_line_length = 64 * 1024;  // one command line, literals excluded (octets)
@@ -113,6 +122,7 @@ struct Config {
   Limits limits;
   Smtp smtp;
   Queue queue;
+  Auth auth;
   Imap imap;
   Log log;
   Dns dns;

@@ -119,7 +119,7 @@ class Walker {
   void walk(const toml::table& root, Config& out) {
     check_keys(root, "",
                {"hostname", "data_dir", "tls", "listener", "limits", "smtp", "queue", "log", "dns",
-                "imap"});
+                "imap", "auth"});
     if (const auto* n = root.get("hostname")) read_hostname(*n, out.hostname);
     if (const auto* n = root.get("data_dir")) read_path(*n, "data_dir", out.data_dir);
     if (const auto* t = table_at(root, "tls")) read_tls(*t, out.tls);
@@ -134,6 +134,11 @@ class Walker {
     if (const auto* t = table_at(root, "log")) read_log(*t, out.log);
     if (const auto* t = table_at(root, "dns")) read_dns(*t, out.dns);
     if (const auto* t = table_at(root, "imap")) read_imap(*t, out.imap);
+    if (const auto* t = table_at(root, "auth")) {
+      check_keys(*t, "auth", {"plaintext_on_loopback"});
+      if (const auto* n = t->get("plaintext_on_loopback"))
+        read_bool(*n, "auth.plaintext_on_loopback", out.auth.plaintext_on_loopback);
+    }
 
     if (diag_.empty()) cross_check(root, out);
   }
