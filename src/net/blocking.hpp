@@ -41,17 +41,19 @@ boost::asio::awaitable<std::invoke_result_t<F>> offload(BlockingPool& pool, F fn
   using R = std::invoke_result_t<F>;
   static_assert(!std::is_void_v<R>, "return a value (e.g. Result<void>) from offloaded work");
   auto home = co_await boost::asio::this_coro::executor;
+  // Named, not a temporary inside the co_await: GCC 12 destroys such a temporary twice, which
+  // here drops a reference to the strand that the socket still uses.
+  auto initiation = [&pool, home](auto handler, F f) {
+    boost::asio::post(pool.pool(),
+                      [handler = std::move(handler), f = std::move(f), home]() mutable {
+                        auto result = std::make_shared<R>(f());
+                        boost::asio::post(home, [handler = std::move(handler), result]() mutable {
+                          handler(std::move(*result));
+                        });
+                      });
+  };
   co_return co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(R)>(
-      [&pool, home](auto handler, F f) {
-        boost::asio::post(
-            pool.pool(), [handler = std::move(handler), f = std::move(f), home]() mutable {
-              auto result = std::make_shared<R>(f());
-              boost::asio::post(home, [handler = std::move(handler), result]() mutable {
-                handler(std::move(*result));
-              });
-            });
-      },
-      boost::asio::use_awaitable, std::move(fn));
+      std::move(initiation), boost::asio::use_awaitable, std::move(fn));
 }
 
 }  // namespace heron::net

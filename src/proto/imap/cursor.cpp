@@ -77,7 +77,11 @@ std::optional<std::string> Cursor::astring_atom(bool list_chars) {
   size_t n = pos_;
   while (n < line().size()) {
     const auto c = static_cast<unsigned char>(line()[n]);
-    if (!(is_atom_char(c) || c == ']' || (list_chars && (c == '%' || c == '*')))) break;
+    // 8-bit bytes are accepted too: clients send UTF-8 search strings and mailbox names
+    // unquoted (Python's imaplib does), and Dovecot takes them.
+    if (!(is_atom_char(c) || c >= 0x80 || c == ']' || (list_chars && (c == '%' || c == '*')))) {
+      break;
+    }
     ++n;
   }
   if (n == pos_) return std::nullopt;

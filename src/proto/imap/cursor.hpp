@@ -29,7 +29,8 @@ class Cursor {
 
   // RFC 9051 9: atom (ATOM-CHAR+), uppercase-insensitive callers compare with iequals.
   std::optional<std::string> atom();
-  // Like atom, but also allows ']' (ASTRING-CHAR) and, with list_chars, '%' and '*'.
+  // Like atom, but also allows ']' (ASTRING-CHAR), 8-bit bytes and, with list_chars, '%'
+  // and '*'.
   std::optional<std::string> astring_atom(bool list_chars = false);
   // quoted | literal
   std::optional<std::string> string();

@@ -32,7 +32,11 @@ asio::awaitable<void> Session::cmd_authenticate(Command& c) {
         bad(c.tag, "Authentication response too long");
         co_return;
       }
-      if (!co_await flush() || !co_await read_more()) {
+      // co_await outside conditions: GCC 12 miscompiles it inside one.
+      const bool flushed = co_await flush();
+      bool got = false;
+      if (flushed) got = co_await read_more();
+      if (!got) {
         state_ = State::logout;
         co_return;
       }

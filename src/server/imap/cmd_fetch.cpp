@@ -97,9 +97,12 @@ asio::awaitable<void> Session::cmd_fetch(Command& c) {
       unknown_cte = unknown_cte || line.unknown_cte;
       raw(line.text);
     }
-    if (out_.size() >= kFlushAt && !co_await flush()) {
-      state_ = State::logout;
-      co_return;
+    if (out_.size() >= kFlushAt) {
+      const bool sent = co_await flush();  // not inside the condition: GCC 12 bug
+      if (!sent) {
+        state_ = State::logout;
+        co_return;
+      }
     }
   }
   if (unknown_cte) {

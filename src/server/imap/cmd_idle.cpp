@@ -42,7 +42,9 @@ asio::awaitable<void> Session::idle_reader() {
 
 asio::awaitable<void> Session::cmd_idle(Command& c) {
   raw("+ idling\r\n");
-  if (!co_await flush()) {
+  // co_await outside conditions: GCC 12 miscompiles it inside one.
+  const bool flushed = co_await flush();
+  if (!flushed) {
     state_ = State::logout;
     co_return;
   }
@@ -80,7 +82,8 @@ asio::awaitable<void> Session::cmd_idle(Command& c) {
     if (changed_ && selected_) {
       co_await refresh();
       write_updates(true);
-      if (!co_await flush()) {
+      const bool sent = co_await flush();
+      if (!sent) {
         state_ = State::logout;
         co_return;
       }

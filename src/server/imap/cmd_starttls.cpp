@@ -16,12 +16,15 @@ boost::asio::awaitable<void> Session::cmd_starttls(Command& c) {
     co_return;
   }
   ok(c.tag, "Begin TLS negotiation now");
-  if (!co_await flush()) {
+  // co_await outside conditions: GCC 12 miscompiles it inside one.
+  const bool flushed = co_await flush();
+  if (!flushed) {
     state_ = State::logout;
     co_return;
   }
   reader_ = proto::imap::Reader(reader_.limits());
-  if (!co_await start_tls()) {
+  const bool secured = co_await start_tls();
+  if (!secured) {
     state_ = State::logout;
     out_.clear();
     co_return;

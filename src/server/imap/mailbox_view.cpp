@@ -101,7 +101,8 @@ void MailboxView::apply_own_flags(uint32_t uid, uint64_t modseq, std::vector<std
   e.modseq = modseq;
   e.flags = std::move(flags);
   e.flags_changed = false;
-  highest_modseq_ = std::max(highest_modseq_, modseq);
+  // highest_modseq_ stays: it marks how far the store's changes have been pulled, and other
+  // sessions' changes below this modseq may not have been pulled yet.
 }
 
 MailboxView::Updates MailboxView::take_updates(bool expunge_allowed, bool use_vanished) {

@@ -157,8 +157,11 @@ asio::awaitable<void> Session::converse() {
     auto item = reader_.next();
     // Plain statements rather than a switch: GCC 12 miscompiles co_await inside switch cases.
     if (item.kind == proto::imap::Reader::Item::need_more) {
-      if (!co_await flush()) co_return;
-      if (!co_await read_more()) {
+      // co_await outside conditions: GCC 12 miscompiles it inside one.
+      const bool flushed = co_await flush();
+      if (!flushed) co_return;
+      const bool got = co_await read_more();
+      if (!got) {
         if (timed_out_) {
           untagged("BYE Autologout; idle for too long");
           arm(kFinalWriteTimeout);
