@@ -24,7 +24,7 @@ struct SequenceSet {
   bool saved = false;  // "$": the saved search result (RFC 5182)
 
   // Sorted, non-overlapping, merged intervals [lo, hi], "*" replaced by star. With star 0
-  // (an empty mailbox) a bound of "*" is 0 and such intervals are dropped.
+  // (an empty mailbox) "*" is 0, bounds clamp to 1, and "*" alone names nothing.
   std::vector<std::pair<uint32_t, uint32_t>> resolve(uint32_t star) const;
   // The largest number the set names, "*" as star.
   uint32_t max_number(uint32_t star) const;
