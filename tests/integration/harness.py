@@ -85,7 +85,7 @@ class Heron:
         subprocess.run(
             ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
              "-nodes", "-keyout", self.key, "-out", self.cert, "-days", "30",
-             "-subj", "/CN=" + self.hostname, "-addext", "subjectAltName=DNS:" + self.hostname],
+             "-subj", "/CN=" + self.hostname, "-addext", "subjectAltName=DNS:" + self.hostname + ",DNS:localhost,IP:" + self.address],
             check=True, capture_output=True)
 
     def write_config(self, text=None):
