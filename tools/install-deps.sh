@@ -13,6 +13,8 @@ packages=(
   libunbound-dev dns-root-data
   # tests, demo and benchmarks: real clients and a real foreign MTA
   python3 swaks postfix openssl sqlite3 procps
+  # mail clients the IMAP and POP3 interop tests drive
+  isync fetchmail
   # a real authoritative DNS server serving the test zones (tests/integration/dns_server.py)
   knot
 )

@@ -29,6 +29,21 @@ config::Config demo_config(const std::filesystem::path& dir) {
   mx.port = 2525;
   mx.tls = config::TlsMode::starttls;
   c.listeners.push_back(mx);
+  config::Listener imap;
+  imap.name = "imap";
+  imap.role = config::Role::imap;
+  imap.address = "127.0.0.1";
+  imap.port = 1143;
+  imap.tls = config::TlsMode::starttls;
+  c.listeners.push_back(imap);
+  config::Listener imaps = imap;
+  imaps.name = "imaps";
+  imaps.role = config::Role::imaps;
+  imaps.port = 1993;
+  imaps.tls = config::TlsMode::implicit;
+  c.listeners.push_back(imaps);
+  // Every listener is on loopback: let local clients log in without setting up TLS trust.
+  c.auth.plaintext_on_loopback = true;
   return c;
 }
 
@@ -43,7 +58,8 @@ int serve_demo(const std::filesystem::path& demo_dir) {
       std::cerr << "heron: " << r.error().message << "\n";
       return 1;
     }
-    if (auto r = tls::generate_self_signed(kHostname, fresh.tls.cert_file, fresh.tls.key_file); !r) {
+    if (auto r = tls::generate_self_signed(kHostname, fresh.tls.cert_file, fresh.tls.key_file);
+        !r) {
       std::cerr << "heron: " << r.error().message << "\n";
       return 1;
     }
@@ -90,6 +106,7 @@ int serve_demo(const std::filesystem::path& demo_dir) {
   }
   std::cout << "  try: swaks --server 127.0.0.1:2525 --to " << kUser << "\n"
             << "  then: heron -c " << config_file.string() << " message list " << kUser << "\n"
+            << "  or read it over IMAP: 127.0.0.1:1143 (STARTTLS) or 127.0.0.1:1993 (TLS)\n"
             << std::flush;
   return serve(config);
 }

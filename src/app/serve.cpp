@@ -11,8 +11,10 @@
 
 #include "app/commands.hpp"
 #include "base/log.hpp"
+#include "net/blocking.hpp"
 #include "net/limits.hpp"
 #include "net/listener.hpp"
+#include "server/imap/server.hpp"
 #include "server/smtp/server.hpp"
 #include "tls/context.hpp"
 
@@ -69,24 +71,38 @@ int serve(const config::Config& config) {
 
   asio::io_context io;
   net::ConnectionLimits limits(config.limits.max_connections, config.limits.max_connections_per_ip);
+  // Store writes wait for fsyncs and password checks burn CPU: both run here, off the loop.
+  net::BlockingPool blocking(16);
   std::vector<std::unique_ptr<server::smtp::Server>> smtp_servers;
+  std::vector<std::unique_ptr<server::imap::Server>> imap_servers;
   std::vector<std::unique_ptr<net::Listener>> listeners;
 
   for (const auto& l : config.listeners) {
-    if (l.role != config::Role::mx) {
-      log::warn("server.listener.skipped",
-                {{"listener", l.name}, {"role", config::role_name(l.role)},
-                 {"reason", "role not implemented yet"}});
+    const auto listener_tls = l.tls == config::TlsMode::none ? nullptr : tls;
+    std::string busy;
+    std::function<asio::awaitable<void>(net::Stream)> handler;
+    if (l.role == config::Role::mx) {
+      server::smtp::Settings settings{l, config.hostname, config.limits, config.smtp, listener_tls};
+      auto& srv = smtp_servers.emplace_back(
+          std::make_unique<server::smtp::Server>(settings, *store, *store));
+      busy = srv->busy_reply();
+      handler = [s = srv.get()](net::Stream stream) { return s->serve(std::move(stream)); };
+    } else if (l.role == config::Role::imap || l.role == config::Role::imaps) {
+      server::imap::Settings settings{
+          l,           config.hostname, config.limits,
+          config.imap, listener_tls,    config.auth.plaintext_on_loopback};
+      auto& srv = imap_servers.emplace_back(
+          std::make_unique<server::imap::Server>(settings, *store, *store, blocking));
+      busy = srv->busy_reply();
+      handler = [s = srv.get()](net::Stream stream) { return s->serve(std::move(stream)); };
+    } else {
+      log::warn("server.listener.skipped", {{"listener", l.name},
+                                            {"role", config::role_name(l.role)},
+                                            {"reason", "role not implemented yet"}});
       continue;
     }
-    server::smtp::Settings settings{l, config.hostname, config.limits, config.smtp,
-                                    l.tls == config::TlsMode::none ? nullptr : tls};
-    auto& srv = smtp_servers.emplace_back(
-        std::make_unique<server::smtp::Server>(settings, *store, *store));
     net::tcp::endpoint endpoint(asio::ip::make_address(l.address), l.port);
-    auto listener = std::make_unique<net::Listener>(
-        io, l.name, endpoint, limits, srv->busy_reply(),
-        [s = srv.get()](net::Stream stream) { return s->serve(std::move(stream)); });
+    auto listener = std::make_unique<net::Listener>(io, l.name, endpoint, limits, busy, handler);
     if (auto r = listener->open(); !r) {
       log::error("server.listen.failed", {{"error", r.error().message}});
       return 1;
@@ -100,8 +116,9 @@ int serve(const config::Config& config) {
   for (auto& l : listeners) {
     l->start();
     auto ep = l->local_endpoint();
-    log::info("server.listening",
-              {{"listener", l->name()}, {"address", ep.address().to_string()}, {"port", ep.port()}});
+    log::info(
+        "server.listening",
+        {{"listener", l->name()}, {"address", ep.address().to_string()}, {"port", ep.port()}});
   }
 
   asio::signal_set signals(io, SIGINT, SIGTERM);

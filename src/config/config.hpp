@@ -73,6 +73,26 @@ struct Queue {
   bool operator==(const Queue&) const = default;
 };
 
+// Logins on every protocol (IMAP, POP3, SMTP AUTH).
+struct Auth {
+  // A password may cross without TLS only from a client on a loopback address (tests, a local
+  // webmail). Everywhere else LOGIN/AUTH need TLS (RFC 9051 6.2.3, RFC 8314).
+  bool plaintext_on_loopback = false;
+
+  bool operator==(const Auth&) const = default;
+};
+
+// IMAP sessions (docs/imap.md). Literals may be as large as limits.max_message_size.
+struct Imap {
+  uint64_t max_line_length = 64 * 1024;  // one command line, literals excluded (octets)
+  uint32_t max_mailboxes = 1000;         // per account; CREATE beyond it is refused
+  // RFC 9051 5.4: an authenticated client idle this long (IDLE included) is logged out with
+  // BYE; at least 30 minutes. Before login limits.idle_timeout applies.
+  std::chrono::seconds idle_timeout{30 * 60};
+
+  bool operator==(const Imap&) const = default;
+};
+
 struct Log {
   std::string level = "info";   // debug, info, warn, error
   std::string format = "text";  // text, json
@@ -102,6 +122,8 @@ struct Config {
   Limits limits;
   Smtp smtp;
   Queue queue;
+  Auth auth;
+  Imap imap;
   Log log;
   Dns dns;
 

@@ -117,9 +117,9 @@ class Walker {
       : diag_(diag), base_dir_(base_dir) {}
 
   void walk(const toml::table& root, Config& out) {
-    check_keys(
-        root, "",
-        {"hostname", "data_dir", "tls", "listener", "limits", "smtp", "queue", "log", "dns"});
+    check_keys(root, "",
+               {"hostname", "data_dir", "tls", "listener", "limits", "smtp", "queue", "log", "dns",
+                "imap", "auth"});
     if (const auto* n = root.get("hostname")) read_hostname(*n, out.hostname);
     if (const auto* n = root.get("data_dir")) read_path(*n, "data_dir", out.data_dir);
     if (const auto* t = table_at(root, "tls")) read_tls(*t, out.tls);
@@ -133,6 +133,12 @@ class Walker {
     if (const auto* t = table_at(root, "queue")) read_queue(*t, out.queue);
     if (const auto* t = table_at(root, "log")) read_log(*t, out.log);
     if (const auto* t = table_at(root, "dns")) read_dns(*t, out.dns);
+    if (const auto* t = table_at(root, "imap")) read_imap(*t, out.imap);
+    if (const auto* t = table_at(root, "auth")) {
+      check_keys(*t, "auth", {"plaintext_on_loopback"});
+      if (const auto* n = t->get("plaintext_on_loopback"))
+        read_bool(*n, "auth.plaintext_on_loopback", out.auth.plaintext_on_loopback);
+    }
 
     if (diag_.empty()) cross_check(root, out);
   }
@@ -319,6 +325,26 @@ class Walker {
         out.format = s->get();
       } else {
         diag_.expected(*n, "log.format", "one of text, json");
+      }
+    }
+  }
+
+  void read_imap(const toml::table& t, Imap& out) {
+    check_keys(t, "imap", {"max_line_length", "max_mailboxes", "idle_timeout"});
+    if (const auto* n = t.get("max_line_length")) {
+      read_size(*n, "imap.max_line_length", out.max_line_length);
+      if (out.max_line_length < 1024 || out.max_line_length > 16 * 1024 * 1024) {
+        diag_.expected(*n, "imap.max_line_length", "a size from 1K to 16M");
+      }
+    }
+    if (const auto* n = t.get("max_mailboxes")) {
+      read_u32(*n, "imap.max_mailboxes", out.max_mailboxes);
+      if (out.max_mailboxes < 10) diag_.expected(*n, "imap.max_mailboxes", "at least 10");
+    }
+    if (const auto* n = t.get("idle_timeout")) {
+      read_duration(*n, "imap.idle_timeout", out.idle_timeout);
+      if (out.idle_timeout < std::chrono::minutes(1)) {
+        diag_.expected(*n, "imap.idle_timeout", "a duration of at least 1m (RFC 9051: 30m)");
       }
     }
   }

@@ -160,6 +160,14 @@ std::string to_toml(const Config& c) {
   line("max_connections", std::to_string(q.max_connections));
   line("max_connections_per_destination", std::to_string(q.max_connections_per_destination));
 
+  out += "\n[auth]\n";
+  line("plaintext_on_loopback", c.auth.plaintext_on_loopback ? "true" : "false");
+
+  out += "\n[imap]\n";
+  line("max_line_length", size_value(c.imap.max_line_length));
+  line("max_mailboxes", std::to_string(c.imap.max_mailboxes));
+  line("idle_timeout", toml_string(format_duration(c.imap.idle_timeout)));
+
   out += "\n[log]\n";
   line("level", toml_string(c.log.level));
   line("format", toml_string(c.log.format));

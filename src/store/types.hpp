@@ -38,6 +38,7 @@ struct Mailbox {
   bool subscribed = true;
   uint32_t messages = 0;    // count, filled by list_mailboxes
   uint64_t total_size = 0;  // bytes, filled by list_mailboxes
+  uint32_t recent_uid = 1;  // UIDs from here on are \Recent for the next session (claim_recent)
 };
 
 struct Message {

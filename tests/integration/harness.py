@@ -43,7 +43,8 @@ class Heron:
     """One heron process with its own data directory and config."""
 
     def __init__(self, hostname="mx.example.test", address="127.0.0.1", tls=True,
-                 limits=None, smtp=None, extra_listeners=(), keep=False, dns=None):
+                 limits=None, smtp=None, extra_listeners=(), keep=False, dns=None,
+                 imap=False, sections=None):
         self.dir = tempfile.mkdtemp(prefix="heron-it-")
         self.hostname = hostname
         self.address = address
@@ -53,6 +54,20 @@ class Heron:
         # [dns]: DnsServer.heron_config() from dns_server.py points Heron at a test server.
         self.dns = dict(dns or {})
         self.extra_listeners = list(extra_listeners)
+        # imap=True: an IMAP listener with STARTTLS (imap_port) and one with implicit TLS
+        # (imaps_port), passwords allowed in the clear from loopback ([auth]).
+        self.sections = {k: dict(v) for k, v in (sections or {}).items()}
+        if imap:
+            self.imap_port = free_port(address)
+            self.imaps_port = free_port(address)
+            self.extra_listeners += [
+                {"name": "imap", "role": "imap", "address": address, "port": self.imap_port,
+                 "tls": "starttls" if tls else "none"}]
+            if tls:
+                self.extra_listeners += [
+                    {"name": "imaps", "role": "imaps", "address": address,
+                     "port": self.imaps_port, "tls": "implicit"}]
+            self.sections.setdefault("auth", {}).setdefault("plaintext_on_loopback", True)
         self.tls = tls
         self.keep = keep
         self.proc = None
@@ -70,7 +85,7 @@ class Heron:
         subprocess.run(
             ["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
              "-nodes", "-keyout", self.key, "-out", self.cert, "-days", "30",
-             "-subj", "/CN=" + self.hostname, "-addext", "subjectAltName=DNS:" + self.hostname],
+             "-subj", "/CN=" + self.hostname, "-addext", "subjectAltName=DNS:" + self.hostname + ",DNS:localhost,IP:" + self.address],
             check=True, capture_output=True)
 
     def write_config(self, text=None):
@@ -88,7 +103,7 @@ class Heron:
                 lines += [f"{k} = {toml_value(v)}" for k, v in listener.items()]
                 lines.append("")
             for section, values in (("limits", self.limits), ("smtp", self.smtp),
-                                    ("dns", self.dns)):
+                                    ("dns", self.dns), *self.sections.items()):
                 if values:
                     lines.append(f"[{section}]")
                     lines += [f"{k} = {toml_value(v)}" for k, v in values.items()]

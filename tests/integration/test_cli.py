@@ -1,5 +1,6 @@
 """The `heron` command line: config errors, administration commands, and the demo."""
 
+import imaplib
 import os
 import re
 import shutil
@@ -101,8 +102,8 @@ class DemoTest(unittest.TestCase):
 
     def test_demo_starts_and_reuses_data(self):
         workdir = tempfile.mkdtemp(prefix="heron-demo-")
-        if free_port() is None or not _port_free(2525):
-            self.skipTest("port 2525 is busy")
+        if free_port() is None or not all(_port_free(p) for p in (2525, 1143, 1993)):
+            self.skipTest("a demo port (2525, 1143, 1993) is busy")
         try:
             proc, out = self.run_demo(workdir)
             try:
@@ -113,6 +114,12 @@ class DemoTest(unittest.TestCase):
                 with smtplib.SMTP("127.0.0.1", 2525, timeout=10) as s:
                     s.sendmail("someone@remote.test", ["demo@example.test"],
                                b"Subject: demo\r\n\r\nhi\r\n")
+                # The printed password works over IMAP on the demo's loopback listener.
+                m = imaplib.IMAP4("127.0.0.1", 1143, timeout=10)
+                m.login("demo@example.test", match.group(1))
+                typ, data = m.select("INBOX")
+                self.assertEqual(data, [b"1"])
+                m.logout()
             finally:
                 self.stop(proc)
             proc, out = self.run_demo(workdir)

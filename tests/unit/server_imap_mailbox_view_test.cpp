@@ -151,7 +151,9 @@ TEST(ImapMailboxView, OwnStoreIsNotReportedBack) {
   MailboxView v = four();
   v.apply_own_flags(20, 41, {"\\Deleted"});
   EXPECT_EQ(v.at(2).flags, std::vector<std::string>{"\\Deleted"});
-  EXPECT_EQ(v.highest_modseq(), 41u);
+  // The view's HIGHESTMODSEQ is how far the store was pulled; its own STORE does not move
+  // it, or another session's change below 41 could be skipped.
+  EXPECT_EQ(v.highest_modseq(), 40u);
   EXPECT_TRUE(v.take_updates(true).empty());
   // The store's echo of the same change, seen later, is not news either.
   v.apply({msg(20, 41, {"\\Deleted"})}, {}, 100, 41, 41);

@@ -16,6 +16,11 @@ MailboxView::Entry entry_from(const store::Message& m, uint32_t recent_from) {
   e.modseq = m.modseq;
   e.flags = m.flags;
   e.recent = m.uid >= recent_from;
+  e.id = m.id;
+  e.internal_date = m.internal_date;
+  e.size = m.size;
+  e.blob_id = m.blob_id;
+  e.header_prefix = m.header_prefix;
   return e;
 }
 
@@ -25,6 +30,19 @@ bool has_flag(const std::vector<std::string>& flags, std::string_view flag) {
 }
 
 }  // namespace
+
+store::Message MailboxView::Entry::message() const {
+  store::Message m;
+  m.id = id;
+  m.uid = uid;
+  m.modseq = modseq;
+  m.flags = flags;
+  m.internal_date = internal_date;
+  m.size = size;
+  m.blob_id = blob_id;
+  m.header_prefix = header_prefix;
+  return m;
+}
 
 void MailboxView::reset(const std::vector<store::Message>& messages, uint32_t recent_from,
                         uint32_t uidvalidity, uint32_t uidnext, uint64_t highest_modseq) {
@@ -83,7 +101,8 @@ void MailboxView::apply_own_flags(uint32_t uid, uint64_t modseq, std::vector<std
   e.modseq = modseq;
   e.flags = std::move(flags);
   e.flags_changed = false;
-  highest_modseq_ = std::max(highest_modseq_, modseq);
+  // highest_modseq_ stays: it marks how far the store's changes have been pulled, and other
+  // sessions' changes below this modseq may not have been pulled yet.
 }
 
 MailboxView::Updates MailboxView::take_updates(bool expunge_allowed, bool use_vanished) {

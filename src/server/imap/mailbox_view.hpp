@@ -34,6 +34,15 @@ class MailboxView {
     bool recent = false;             // RFC 3501 2.3.2, for this session only
     bool expunged = false;           // a ghost: gone from the store, EXPUNGE not yet sent
     bool flags_changed = false;      // changed by someone else, FETCH FLAGS not yet sent
+    // What FETCH needs to find and describe the message; fixed for the message's life.
+    int64_t id = 0;
+    int64_t internal_date = 0;
+    uint64_t size = 0;
+    std::string blob_id;
+    std::string header_prefix;
+
+    // The store's record, for MailStore::read_message().
+    store::Message message() const;
   };
 
   // What the session must send, in this order: EXPUNGE/VANISHED, EXISTS, RECENT, FETCH.

@@ -14,7 +14,7 @@ const char* const kMailboxSelect =
     "m.highestmodseq, "
     "EXISTS (SELECT 1 FROM subscriptions s WHERE s.account_id = m.account_id AND s.name = m.name), "
     "(SELECT count(*) FROM messages WHERE mailbox_id = m.id), "
-    "(SELECT coalesce(sum(size), 0) FROM messages WHERE mailbox_id = m.id) "
+    "(SELECT coalesce(sum(size), 0) FROM messages WHERE mailbox_id = m.id), m.recent_uid "
     "FROM mailboxes m";
 
 Mailbox mailbox_from_row(const Stmt& st) {
@@ -29,6 +29,7 @@ Mailbox mailbox_from_row(const Stmt& st) {
   m.subscribed = st.column_int(7) != 0;
   m.messages = static_cast<uint32_t>(st.column_int(8));
   m.total_size = static_cast<uint64_t>(st.column_int(9));
+  m.recent_uid = static_cast<uint32_t>(st.column_int(10));
   return m;
 }
 

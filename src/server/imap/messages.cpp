@@ -1,0 +1,109 @@
+// What several commands share: sequence sets to message numbers, message bytes off the loop,
+// and mailbox names between the wire (mUTF-7 or UTF-8) and the store.
+
+#include "base/log.hpp"
+#include "base/strings.hpp"
+#include "proto/imap/mailbox_name.hpp"
+#include "proto/imap/render_string.hpp"
+#include "server/imap/session.hpp"
+
+namespace heron::server::imap {
+
+namespace asio = boost::asio;
+
+std::optional<std::vector<uint32_t>> Session::resolve_set(const Command& c) {
+  const MailboxView& view = selected_->view;
+  std::vector<uint32_t> msns;
+  if (c.set.saved) {
+    bad(c.tag, "$ (SEARCHRES) is not supported");
+    return std::nullopt;
+  }
+  if (c.uid) {
+    // UIDs that are not in the mailbox are ignored (RFC 9051 6.4.8).
+    for (const auto& [lo, hi] : c.set.resolve(view.max_uid())) {
+      if (auto range = view.msn_range(lo, hi)) {
+        for (uint32_t m = range->first; m <= range->second; ++m) msns.push_back(m);
+      }
+    }
+    return msns;
+  }
+  // RFC 9051 6.4.5 / 9: a message number beyond the mailbox is an error.
+  const uint32_t size = view.size();
+  if (c.set.max_number(size) > size || (size == 0 && !c.set.ranges.empty())) {
+    if (size == 0 && c.name == "SEARCH") return msns;
+    bad(c.tag, "Invalid message sequence number");
+    return std::nullopt;
+  }
+  for (const auto& [lo, hi] : c.set.resolve(size)) {
+    for (uint32_t m = lo; m <= hi; ++m) msns.push_back(m);
+  }
+  return msns;
+}
+
+asio::awaitable<std::vector<std::optional<std::string>>> Session::load_messages(
+    const std::vector<uint32_t>& msns) {
+  std::vector<store::Message> wanted;
+  wanted.reserve(msns.size());
+  for (uint32_t msn : msns) wanted.push_back(selected_->view.at(msn).message());
+  store::MailStore& mail = server_.mail();
+  // Named, not a temporary: GCC 12 destroys a lambda temporary in a co_await twice.
+  auto work = [&mail, wanted = std::move(wanted)] {
+    std::vector<std::optional<std::string>> out;
+    out.reserve(wanted.size());
+    for (const store::Message& m : wanted) {
+      auto bytes = mail.read_message(m);
+      out.push_back(bytes ? std::optional<std::string>(std::move(*bytes)) : std::nullopt);
+    }
+    return out;
+  };
+  co_return co_await blocking(std::move(work));
+}
+
+std::optional<std::string> Session::mailbox_name(std::string_view wire) const {
+  std::optional<std::string> name;
+  if (utf8_) {
+    if (str::is_valid_utf8(wire)) name = std::string(wire);
+  } else {
+    name = proto::imap::decode_mutf7(wire);
+  }
+  if (!name) return std::nullopt;
+  // RFC 9051 5.1: INBOX in any case is INBOX, also as the first level of a hierarchy.
+  if (name->size() >= 5 && str::iequals(std::string_view(*name).substr(0, 5), "INBOX") &&
+      (name->size() == 5 || (*name)[5] == '/')) {
+    name->replace(0, 5, "INBOX");
+  }
+  return name;
+}
+
+std::string Session::encode_mailbox(std::string_view name) const {
+  std::string out;
+  proto::imap::append_string(out, utf8_ ? std::string(name) : proto::imap::encode_mutf7(name),
+                             utf8_);
+  return out;
+}
+
+asio::awaitable<std::optional<store::Mailbox>> Session::find_target(std::string_view tag,
+                                                                    const std::string& wire,
+                                                                    const char* missing_code) {
+  auto name = mailbox_name(wire);
+  if (!name) {
+    no(tag, "[CANNOT] Invalid mailbox name");
+    co_return std::nullopt;
+  }
+  store::MailStore& mail = server_.mail();
+  const int64_t account = account_->id;
+  auto work2 = [&mail, account, n = *name] { return mail.find_mailbox(account, n); };
+  auto found = co_await blocking(std::move(work2));
+  if (!found) {
+    log::error("imap.store.error", {{"sid", id_}, {"error", found.error().message}});
+    no(tag, "[SERVERBUG] Store error");
+    co_return std::nullopt;
+  }
+  if (!*found) {
+    no(tag, std::string("[") + missing_code + "] No such mailbox");
+    co_return std::nullopt;
+  }
+  co_return **found;
+}
+
+}  // namespace heron::server::imap

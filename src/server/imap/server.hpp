@@ -1,0 +1,60 @@
+#pragma once
+// The IMAP server (RFC 9051 IMAP4rev2 and RFC 3501 IMAP4rev1), on 143 with STARTTLS and on
+// 993 with implicit TLS (RFC 8314). docs/imap.md lists what it supports.
+//
+// One Session per connection reads commands through the sans-I/O proto/imap reader and parser
+// and answers them from the store. Store calls that may wait on the disk (every write, and
+// APPEND's fsyncs) and password checks run on the server's blocking pool (net/blocking.hpp),
+// so one slow fsync never stalls other connections. Sessions with a mailbox selected hear of
+// committed changes through MailStore::watch() and poll as a fallback.
+// Thread: each session on its connection's strand. Failure: each session's root catches
+// everything, logs imap.session.error, and closes that one connection.
+
+#include <memory>
+#include <string>
+
+#include <boost/asio/awaitable.hpp>
+
+#include "config/config.hpp"
+#include "net/blocking.hpp"
+#include "net/stream.hpp"
+#include "store/directory.hpp"
+#include "store/mail_store.hpp"
+#include "tls/context.hpp"
+
+namespace heron::server::imap {
+
+struct Settings {
+  config::Listener listener;
+  std::string hostname;
+  config::Limits limits;
+  config::Imap imap;
+  std::shared_ptr<tls::Context> tls;  // null: no STARTTLS and no implicit TLS
+  // LOGIN and AUTHENTICATE without TLS, for clients on a loopback address only.
+  bool plaintext_on_loopback = false;
+};
+
+class Server {
+ public:
+  Server(Settings settings, store::Directory& directory, store::MailStore& mail,
+         net::BlockingPool& blocking);
+
+  // Serves one accepted connection until it closes.
+  boost::asio::awaitable<void> serve(net::Stream stream);
+
+  // The line a connection over the limits gets before it is closed.
+  std::string busy_reply() const;
+
+  const Settings& settings() const { return settings_; }
+  store::Directory& directory() { return directory_; }
+  store::MailStore& mail() { return mail_; }
+  net::BlockingPool& blocking() { return blocking_; }
+
+ private:
+  Settings settings_;
+  store::Directory& directory_;
+  store::MailStore& mail_;
+  net::BlockingPool& blocking_;
+};
+
+}  // namespace heron::server::imap

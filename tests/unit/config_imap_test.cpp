@@ -1,0 +1,68 @@
+// The [imap] section of heron.toml: defaults, values, range errors with positions, rendering.
+
+#include <gtest/gtest.h>
+
+#include <string>
+
+#include "config/config.hpp"
+
+namespace heron::config {
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string error_of(std::string_view text) {
+  auto r = parse(text, "heron.toml");
+  if (r) {
+    ADD_FAILURE() << "parsed, expected an error:\n" << text;
+    return {};
+  }
+  return r.error().message;
+}
+
+TEST(ConfigImap, DefaultsFollowRfc9051) {
+  auto r = parse("", "heron.toml");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->imap.max_line_length, 64u * 1024);
+  EXPECT_EQ(r->imap.max_mailboxes, 1000u);
+  EXPECT_EQ(r->imap.idle_timeout, 30min);
+}
+
+TEST(ConfigImap, ValuesAndRoundTrip) {
+  auto r = parse("[imap]\nmax_line_length = \"8K\"\nmax_mailboxes = 50\nidle_timeout = \"45m\"\n",
+                 "heron.toml");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->imap.max_line_length, 8u * 1024);
+  EXPECT_EQ(r->imap.max_mailboxes, 50u);
+  EXPECT_EQ(r->imap.idle_timeout, 45min);
+  auto again = parse(to_toml(*r), "again.toml");
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->imap, r->imap);
+}
+
+TEST(ConfigAuth, PlaintextOnLoopbackIsOffByDefault) {
+  auto d = parse("", "heron.toml");
+  ASSERT_TRUE(d);
+  EXPECT_FALSE(d->auth.plaintext_on_loopback);
+  auto r = parse("[auth]\nplaintext_on_loopback = true\n", "heron.toml");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_TRUE(r->auth.plaintext_on_loopback);
+  EXPECT_EQ(parse(to_toml(*r), "again.toml")->auth, r->auth);
+  EXPECT_EQ(error_of("[auth]\nplaintext_on_loopback = 1\n"),
+            "heron.toml:2:25: auth.plaintext_on_loopback: expected true or false, got 1");
+}
+
+TEST(ConfigImap, OutOfRangeIsRefusedWithPosition) {
+  EXPECT_EQ(error_of("[imap]\nmax_line_length = 100\n"),
+            "heron.toml:2:19: imap.max_line_length: expected a size from 1K to 16M, got 100");
+  EXPECT_EQ(error_of("[imap]\nmax_mailboxes = 3\n"),
+            "heron.toml:2:17: imap.max_mailboxes: expected at least 10, got 3");
+  EXPECT_EQ(error_of("[imap]\nidle_timeout = \"10s\"\n"),
+            "heron.toml:2:16: imap.idle_timeout: expected a duration of at least 1m (RFC 9051: "
+            "30m), got \"10s\"");
+  EXPECT_EQ(error_of("[imap]\nmax_literal = 5\n"),
+            "heron.toml:2:1: imap: unknown key 'max_literal'");
+}
+
+}  // namespace
+}  // namespace heron::config
