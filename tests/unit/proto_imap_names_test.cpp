@@ -34,7 +34,7 @@ TEST(ImapMailboxName, StrictDecoding) {
                           "&Jjo-&Jjo-",                     // two runs back to back
                           "&2D0-",                          // a lone high surrogate
                           "&AM-", "\xc3\xa9",               // leftover bits; 8-bit on the wire
-                          "a\tb"}) {
+                          "a\tb", "&AAA-"}) {  // the last one is an encoded NUL
     EXPECT_FALSE(decode_mutf7(bad).has_value()) << bad;
   }
   EXPECT_EQ(decode_mutf7("&Jjo-!"), "\xe2\x98\xba!");

@@ -118,6 +118,8 @@ std::optional<std::string> decode_mutf7(std::string_view wire) {
         return std::nullopt;
       } else if (cp >= 0x20 && cp <= 0x7e) {
         return std::nullopt;  // printable ASCII must represent itself
+      } else if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) {
+        return std::nullopt;  // no control characters, NUL included, even encoded
       }
       append_utf8(out, cp);
     }

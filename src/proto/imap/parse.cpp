@@ -100,7 +100,8 @@ bool need_space(Cursor& c, Failure& error) {
 
 bool login(Cursor& c, Command& out, Failure& error) {
   auto user = c.astring();
-  if (!user || !c.space()) return error.message = "Expected user name", false;
+  if (!user) return error.message = "Expected user name", false;
+  if (!c.space()) return error.message = "Expected a space after the user name", false;
   auto password = c.astring();
   if (!password) return error.message = "Expected password", false;
   out.user = std::move(*user);

@@ -6,14 +6,12 @@
 namespace heron::proto::imap {
 namespace {
 
-constexpr uint64_t kLiteralMinusMax = 4096;  // RFC 7888 5: LITERAL- literals
 constexpr size_t kReserveCap = 1 << 20;      // trust an announced size only this far
 
 struct Marker {
   size_t start = 0;  // where the marker begins in the line
   uint64_t size = 0;
   bool sync = true;
-  bool minus = false;
   bool binary = false;
 };
 
@@ -35,8 +33,9 @@ bool tag_char(unsigned char c) {
   }
 }
 
-// "{123}", "{123+}", "{123-}", "~{123}" at the very end of a line (RFC 9051 9 literal,
-// RFC 7888, RFC 3516 literal8).
+// "{123}", "{123+}", "~{123}", "~{123+}" at the very end of a line (RFC 9051 9 literal,
+// RFC 7888 LITERAL+, RFC 3516 literal8). There is no "{n-}": LITERAL- only limits "{n+}" to
+// 4096 octets, and Heron announces LITERAL+, so it has no such limit.
 std::optional<Marker> literal_marker(std::string_view line) {
   if (line.empty() || line.back() != '}') return std::nullopt;
   const size_t open = line.rfind('{');
@@ -44,9 +43,8 @@ std::optional<Marker> literal_marker(std::string_view line) {
   std::string_view inside = line.substr(open + 1, line.size() - open - 2);
   Marker m;
   m.start = open;
-  if (!inside.empty() && (inside.back() == '+' || inside.back() == '-')) {
+  if (!inside.empty() && inside.back() == '+') {
     m.sync = false;
-    m.minus = inside.back() == '-';
     inside.remove_suffix(1);
   }
   if (inside.empty() || inside.size() > 19) return std::nullopt;
@@ -167,17 +165,14 @@ Reader::Item Reader::next() {
       compact();
       return item;
     }
-    const bool over =
-        marker->size > limits_.max_literal || (marker->minus && marker->size > kLiteralMinusMax);
+    const bool over = marker->size > limits_.max_literal;
     if (current_.literals.size() >= limits_.max_literals) {
       return fail("Too many literals", !marker->sync);
     }
     if (over) {
-      // RFC 7888 4/5: a non-synchronizing literal is on its way whatever we answer.
-      return fail(marker->minus && marker->size <= limits_.max_literal
-                      ? "LITERAL- literal larger than 4096 octets"
-                      : "Literal larger than the " + std::to_string(limits_.max_literal) +
-                            " octets allowed",
+      // RFC 7888 4: a non-synchronizing literal is on its way whatever we answer.
+      return fail("Literal larger than the " + std::to_string(limits_.max_literal) +
+                      " octets allowed",
                   !marker->sync, true);
     }
     current_.literals.emplace_back();

@@ -3,15 +3,15 @@
 // included (RFC 9051 2.2, 4.3; RFC 7888 LITERAL+ and LITERAL-; RFC 3516 literal8).
 //
 // A command is one or more lines; a line that ends in a literal marker ("{n}", "{n+}",
-// "{n-}", "~{n}", "~{n+}") is followed by exactly n octets of literal data and then the rest
+// "~{n}", "~{n+}") is followed by exactly n octets of literal data and then the rest
 // of the command on the next line. The reader hands out a RawCommand: the line texts with the
 // markers cut off, and the literal octets in between, byte for byte (NUL and 8-bit included).
 //
 // Synchronizing literals: when the reader accepts "{n}" it returns Item::continuation once,
 // and the server writes "+ ..." before the client sends the octets. A synchronizing literal
 // over the limit is refused without a continuation: the client does not send it, and the
-// reader goes back to reading lines. A non-synchronizing literal over the limit ("{n+}", or
-// "{n-}" over 4096) cannot be refused: the client sends it anyway. RFC 7888 4 lets the server
+// reader goes back to reading lines. A non-synchronizing literal over the limit ("{n+}")
+// cannot be refused: the client sends it anyway. RFC 7888 4 lets the server
 // answer and close the connection, and the reader reports it as fatal (the server says BYE),
 // rather than reading up to the message-size limit of octets it will throw away.
 //
