@@ -1,0 +1,908 @@
+#!/usr/bin/env python3
+"""IMAP benchmark: Heron side by side with Dovecot, on loopback, serving the same messages.
+
+Targets (BENCH_TARGETS, any of "dovecot heron"):
+  dovecot  Debian's Dovecot 2.3 (package dovecot-imapd), a private instance: its own config,
+           base_dir, log and Maildir under a temp dir, started as `dovecot -F -c <conf>`,
+           plaintext LOGIN on 127.0.0.1:<free port>, one passwd-file user.
+  heron    `$HERON_BIN serve` with one `imap` listener (tls = "none") on 127.0.0.1:<free port>,
+           [auth] plaintext_on_loopback = true, domain and user made with the real CLI.
+
+What it measures, the same way for both (one IMAP client written here on plain sockets):
+  APPEND   the corpus (bench/imap_corpus.py: BENCH_IMAP_MESSAGES varied messages, seeded) is
+           APPENDed to INBOX by BENCH_IMAP_APPEND_CLIENTS concurrent connections: msgs/s from
+           the first APPEND to the last tagged OK. This is also how each server is populated;
+           SELECT must then report exactly that many messages.
+  FETCH    `FETCH 1:* (FLAGS ENVELOPE BODYSTRUCTURE)` on a fresh connection after a server
+           restart (first = nothing computed yet in the server), then BENCH_IMAP_RUNS warm runs
+           on fresh connections (median). Every run must return one FETCH response per message,
+           each with FLAGS, ENVELOPE and BODYSTRUCTURE.
+  SEARCH   `SEARCH BODY <word>` and `UID SEARCH TEXT <word>`: first run, then warm runs
+           (median). The hit count must equal the number of messages the word was planted in.
+  IDLE     after a restart, BENCH_IMAP_IDLE connections each LOGIN, SELECT INBOX (the full
+           mailbox) and IDLE; each must get its "+" continuation. Then the server's memory is
+           read from /proc: RSS (VmRSS) and PSS (smaps_rollup) summed over every process of the
+           instance (Dovecot: master and all descendants; Heron: its one process), minus the
+           same sum before the connections, divided by the number of connections.
+
+Any check that fails marks that figure as failed in the table (never a number).
+
+Ratios: > 1 means Heron is better. Rates: heron/dovecot. Times and memory: dovecot/heron.
+
+Environment (all optional):
+  HERON_BIN                  heron binary (default build/release/heron); skipped if absent
+  BENCH_TARGETS              subset of "dovecot heron" (other words are ignored)
+  BENCH_IMAP_MESSAGES        messages in the mailbox (default 10000)
+  BENCH_IMAP_IDLE            IDLE connections (default 1000)
+  BENCH_IMAP_APPEND_CLIENTS  concurrent APPEND connections (default 4)
+  BENCH_IMAP_RUNS            warm FETCH/SEARCH runs; the table shows medians (default 3)
+  BENCH_IMAP_IDLE_BATCH      connections being set up at once in the IDLE test (default 20)
+  BENCH_IMAP_SEED            corpus seed (default 1)
+  BENCH_IMAP_DROP_CACHES     1 = sync and drop the kernel page cache before each "first" run
+                             (root only; slows everyone else on the machine; default 0)
+  BENCH_TIMEOUT              seconds allowed for one step (default 600)
+  BENCH_RESULTS_DIR          where the results go (default bench/results)
+  BENCH_TMPDIR               where the Maildir and Heron's data live (default /tmp; real disk)
+  BENCH_KEEP_TMP             1 = keep the temp dir (configs, logs, data)
+  DOVECOT                    dovecot binary (default /usr/sbin/dovecot)
+
+Loopback only. Every process started here is stopped at exit (also on Ctrl-C or SIGTERM; the
+servers also get SIGTERM from the kernel if this script dies, through PR_SET_PDEATHSIG).
+Python standard library only. Needs root for the Dovecot side as Debian configures it (mail is
+stored as `nobody`, login processes run as `dovenull`); without root Dovecot runs everything as
+the current user. See docs/bench.md.
+"""
+
+import atexit
+import ctypes
+import os
+import platform
+import pwd
+import re
+import resource
+import selectors
+import shutil
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import imap_corpus  # noqa: E402
+
+REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+
+HERON_BIN = os.environ.get("HERON_BIN") or os.path.join(REPO, "build", "release", "heron")
+DOVECOT = os.environ.get("DOVECOT", "/usr/sbin/dovecot")
+KNOWN_TARGETS = ("dovecot", "heron")
+TARGETS = [t for t in os.environ.get("BENCH_TARGETS", "dovecot heron").split()
+           if t in KNOWN_TARGETS]
+MESSAGES = int(os.environ.get("BENCH_IMAP_MESSAGES", "10000"))
+IDLE_CONNS = int(os.environ.get("BENCH_IMAP_IDLE", "1000"))
+APPEND_CLIENTS = int(os.environ.get("BENCH_IMAP_APPEND_CLIENTS", "4"))
+WARM_RUNS = int(os.environ.get("BENCH_IMAP_RUNS", "3"))
+IDLE_BATCH = int(os.environ.get("BENCH_IMAP_IDLE_BATCH", "20"))
+SEED = int(os.environ.get("BENCH_IMAP_SEED", "1"))
+DROP_CACHES = os.environ.get("BENCH_IMAP_DROP_CACHES", "0") == "1"
+STEP_TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "600"))
+RESULTS_DIR = os.environ.get("BENCH_RESULTS_DIR") or os.path.join(REPO, "bench", "results")
+TMP_PARENT = os.environ.get("BENCH_TMPDIR", "/tmp")
+KEEP_TMP = os.environ.get("BENCH_KEEP_TMP", "0") == "1"
+
+USER = "bench@bench.test"
+PASSWORD = "bench-password-7"
+WORD = imap_corpus.SEARCH_WORD
+
+
+class BenchError(Exception):
+    """A step failed or a check did not hold; the figure is reported as failed."""
+
+
+def log(msg):
+    print(time.strftime("%H:%M:%S"), msg, file=sys.stderr, flush=True)
+
+
+def free_port():
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _pdeathsig():
+    """In the child before exec: SIGTERM when this script's process dies."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except OSError:
+        pass
+
+
+def drop_caches():
+    if not DROP_CACHES:
+        return
+    os.sync()
+    with open("/proc/sys/vm/drop_caches", "w") as f:
+        f.write("3\n")
+
+
+# -- memory from /proc ------------------------------------------------------------------------
+
+def _children_map():
+    children = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat", "rb") as f:
+                stat = f.read()
+        except OSError:
+            continue
+        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+        children.setdefault(ppid, []).append(int(entry))
+    return children
+
+
+def process_tree(pid):
+    """pid and all its descendants."""
+    children, out, todo = _children_map(), [], [pid]
+    while todo:
+        p = todo.pop()
+        out.append(p)
+        todo += children.get(p, [])
+    return out
+
+
+def memory_kb(pids):
+    """(RSS, PSS, process count) summed over pids, in KB; processes that vanished are skipped."""
+    rss = pss = n = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/status") as f:
+                r = next((int(line.split()[1]) for line in f if line.startswith("VmRSS:")), 0)
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                p = next((int(line.split()[1]) for line in f if line.startswith("Pss:")), 0)
+        except (OSError, StopIteration):
+            continue
+        rss, pss, n = rss + r, pss + p, n + 1
+    return rss, pss, n
+
+
+# -- a small IMAP client on a plain socket ------------------------------------------------------
+
+_LITERAL_END = re.compile(rb"\{(\d+)\+?\}\r\n\Z")
+
+
+class Imap:
+    """One connection. Responses are read whole, literals included; no parsing beyond that."""
+
+    def __init__(self, port, timeout=STEP_TIMEOUT):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        self.rfile = self.sock.makefile("rb", buffering=1 << 16)
+        self.n = 0
+        greeting = self.read_response()
+        if not greeting.startswith(b"* OK"):
+            raise BenchError(f"greeting: {greeting[:200]!r}")
+
+    def read_response(self):
+        """One response line with its literals (RFC 9051 2.2.2)."""
+        parts = []
+        while True:
+            line = self.rfile.readline()
+            if not line:
+                raise BenchError("connection closed by the server")
+            parts.append(line)
+            m = _LITERAL_END.search(line)
+            if not m:
+                return b"".join(parts) if len(parts) > 1 else line
+            parts.append(self.rfile.read(int(m.group(1))))
+
+    def command(self, text, on_untagged=None, literal=None):
+        """Sends a command (with one synchronizing literal if given); returns the tagged line.
+        Untagged responses go to on_untagged. Raises BenchError unless the status is OK."""
+        self.n += 1
+        tag = b"b%d" % self.n
+        if literal is None:
+            self.sock.sendall(tag + b" " + text + b"\r\n")
+        else:
+            self.sock.sendall(tag + b" " + text + b" {%d}\r\n" % len(literal))
+            while True:
+                line = self.read_response()
+                if line.startswith(b"+"):
+                    break
+                if line.startswith(tag + b" "):
+                    raise BenchError(f"{text[:40]!r} refused: {line[:200]!r}")
+                if on_untagged:
+                    on_untagged(line)
+            self.sock.sendall(literal + b"\r\n")
+        prefix = tag + b" "
+        while True:
+            line = self.read_response()
+            if line.startswith(prefix):
+                if not line.startswith(prefix + b"OK"):
+                    raise BenchError(f"{text[:60]!r}: {line[:300]!r}")
+                return line
+            if on_untagged:
+                on_untagged(line)
+
+    def login(self):
+        self.command(b'LOGIN "%s" "%s"' % (USER.encode(), PASSWORD.encode()))
+
+    def select(self, mailbox=b"INBOX"):
+        exists = []
+
+        def untagged(line):
+            m = re.match(rb"\* (\d+) EXISTS", line)
+            if m:
+                exists.append(int(m.group(1)))
+        self.command(b"SELECT " + mailbox, untagged)
+        return exists[-1] if exists else 0
+
+    def close(self):
+        try:
+            self.sock.settimeout(5)
+            self.command(b"LOGOUT")
+        except (OSError, BenchError):
+            pass
+        try:
+            self.rfile.close()
+            self.sock.close()
+        except OSError:
+            pass
+
+
+# -- the servers ----------------------------------------------------------------------------------
+
+class Server:
+    name = "?"
+    port = 0
+
+    def pids(self):
+        raise NotImplementedError
+
+    def start(self):
+        raise NotImplementedError
+
+    def stop(self):
+        raise NotImplementedError
+
+    def restart(self):
+        self.stop()
+        self.start()
+
+    def wait_ready(self, proc, logfile, timeout=30):
+        deadline = time.time() + timeout
+        last = None
+        while time.time() < deadline:
+            if proc.poll() is not None:
+                raise BenchError(f"{self.name} exited with {proc.returncode}:\n{tail(logfile)}")
+            try:
+                c = Imap(self.port, timeout=5)
+                c.close()
+                return
+            except (OSError, BenchError) as e:
+                last = e
+                time.sleep(0.1)
+        raise BenchError(f"{self.name} not answering on {self.port} after {timeout}s ({last}):\n"
+                         f"{tail(logfile)}")
+
+
+def tail(path, lines=20):
+    try:
+        with open(path, errors="replace") as f:
+            return "".join(f.readlines()[-lines:])
+    except OSError:
+        return "(no log)"
+
+
+def stop_process_tree(proc, grace=15):
+    """SIGTERM to proc (Dovecot's master stops its children), then SIGKILL to anything left of
+    the tree, by pid."""
+    if proc is None or proc.poll() is not None:
+        return
+    tree = process_tree(proc.pid)
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        pass
+    for pid in tree:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+    if proc.poll() is None:
+        proc.wait(timeout=10)
+
+
+class Dovecot(Server):
+    name = "dovecot"
+
+    def __init__(self, root):
+        self.dir = os.path.join(root, "dovecot")
+        self.port = free_port()
+        self.proc = None
+        self.conf = os.path.join(self.dir, "dovecot.conf")
+        self.logfile = os.path.join(self.dir, "dovecot.log")
+        self.home = os.path.join(self.dir, "home")
+        for d in ("run", "state", "home"):
+            os.makedirs(os.path.join(self.dir, d), exist_ok=True)
+        os.chmod(self.dir, 0o755)
+        if os.geteuid() == 0:
+            internal, login = "dovecot", "dovenull"
+            uid = gid = pwd.getpwnam("nobody").pw_uid
+            gid = pwd.getpwnam("nobody").pw_gid
+            os.chown(self.home, uid, gid)
+        else:
+            internal = login = pwd.getpwuid(os.getuid()).pw_name
+            uid, gid = os.getuid(), os.getgid()
+        passwd = os.path.join(self.dir, "passwd")
+        with open(passwd, "w") as f:
+            f.write(f"{USER}:{{PLAIN}}{PASSWORD}:{uid}:{gid}::{self.home}::\n")
+        os.chmod(passwd, 0o644)
+        limit = IDLE_CONNS + 200
+        with open(self.conf, "w") as f:
+            f.write(f"""# Private benchmark instance; generated by bench/imap_bench.py
+base_dir = {self.dir}/run
+state_dir = {self.dir}/state
+instance_name = heron-bench-dovecot-{self.port}
+protocols = imap
+listen = 127.0.0.1
+ssl = no
+disable_plaintext_auth = no
+auth_mechanisms = plain login
+log_path = {self.logfile}
+info_log_path = {self.logfile}
+mail_location = maildir:~/Maildir
+default_internal_user = {internal}
+default_login_user = {login}
+first_valid_uid = {min(uid, 500)}
+default_process_limit = {limit}
+default_client_limit = {limit * 2}
+namespace inbox {{
+  inbox = yes
+}}
+passdb {{
+  driver = passwd-file
+  args = scheme=PLAIN username_format=%u {passwd}
+}}
+userdb {{
+  driver = passwd-file
+  args = username_format=%u {passwd}
+}}
+service imap-login {{
+  inet_listener imap {{
+    address = 127.0.0.1
+    port = {self.port}
+  }}
+  inet_listener imaps {{
+    port = 0
+  }}
+}}
+service anvil {{
+  client_limit = {limit * 3}
+}}
+protocol imap {{
+  mail_max_userip_connections = {limit}
+}}
+""")
+        check = subprocess.run(["doveconf", "-c", self.conf, "-n"], capture_output=True,
+                               timeout=30, text=True)
+        if check.returncode != 0:
+            raise BenchError(f"doveconf rejects the config: {check.stderr.strip()}")
+        self.settings = check.stdout
+
+    def version(self):
+        return subprocess.run([DOVECOT, "--version"], capture_output=True, text=True,
+                              timeout=30).stdout.strip()
+
+    def start(self):
+        out = open(os.path.join(self.dir, "stdout.log"), "ab")
+        self.proc = subprocess.Popen([DOVECOT, "-F", "-c", self.conf], stdout=out, stderr=out,
+                                     stdin=subprocess.DEVNULL, preexec_fn=_pdeathsig)
+        out.close()
+        self.wait_ready(self.proc, self.logfile)
+
+    def stop(self):
+        stop_process_tree(self.proc)
+        self.proc = None
+
+    def pids(self):
+        return process_tree(self.proc.pid)
+
+
+class Heron(Server):
+    name = "heron"
+
+    def __init__(self, root):
+        self.dir = os.path.join(root, "heron")
+        os.makedirs(self.dir, exist_ok=True)
+        self.port = free_port()
+        self.proc = None
+        self.conf = os.path.join(self.dir, "heron.toml")
+        self.logfile = os.path.join(self.dir, "heron.log")
+        limit = IDLE_CONNS + 200
+        with open(self.conf, "w") as f:
+            f.write(f"""# Benchmark instance; generated by bench/imap_bench.py
+hostname = "bench.test"
+data_dir = "{self.dir}/data"
+
+[[listener]]
+role = "imap"
+address = "127.0.0.1"
+port = {self.port}
+tls = "none"
+
+[auth]
+plaintext_on_loopback = true
+
+[limits]
+max_connections = {limit}
+max_connections_per_ip = {limit}
+""")
+        for args in (["domain", "add", "bench.test"],
+                     ["user", "add", USER, "--password", PASSWORD]):
+            r = subprocess.run([HERON_BIN, "-c", self.conf, *args], capture_output=True,
+                               timeout=120, text=True)
+            if r.returncode != 0:
+                raise BenchError(f"heron {' '.join(args[:2])} failed ({r.returncode}): "
+                                 f"{(r.stderr or r.stdout).strip()}")
+
+    def start(self):
+        out = open(self.logfile, "ab")
+        self.proc = subprocess.Popen([HERON_BIN, "-c", self.conf, "serve"], stdout=out,
+                                     stderr=out, stdin=subprocess.DEVNULL,
+                                     preexec_fn=_pdeathsig)
+        out.close()
+        self.wait_ready(self.proc, self.logfile)
+
+    def stop(self):
+        stop_process_tree(self.proc)
+        self.proc = None
+
+    def pids(self):
+        return [self.proc.pid]
+
+
+# -- the measurements -----------------------------------------------------------------------------
+
+def bench_append(server, corpus):
+    """APPENDs the corpus with APPEND_CLIENTS connections; returns (msgs/s, seconds)."""
+    clients = [Imap(server.port) for _ in range(APPEND_CLIENTS)]
+    for c in clients:
+        c.login()
+    errors = []
+    barrier = threading.Barrier(len(clients) + 1)
+
+    def work(k, c):
+        try:
+            barrier.wait(timeout=60)
+            for i in range(k, len(corpus), len(clients)):
+                flags = b"(\\Seen)" if i % 5 < 3 else (b"(\\Flagged)" if i % 5 == 3 else b"()")
+                c.command(b"APPEND INBOX " + flags, literal=corpus[i])
+        except Exception as e:  # noqa: BLE001 - any failure fails the step
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(k, c), daemon=True)
+               for k, c in enumerate(clients)]
+    for t in threads:
+        t.start()
+    barrier.wait(timeout=60)
+    t0 = time.perf_counter()
+    for t in threads:
+        t.join(timeout=STEP_TIMEOUT)
+    elapsed = time.perf_counter() - t0
+    if any(t.is_alive() for t in threads):
+        raise BenchError(f"APPEND did not finish within {STEP_TIMEOUT}s")
+    for c in clients:
+        c.close()
+    if errors:
+        raise BenchError(f"APPEND failed: {errors[0]}")
+    c = Imap(server.port)
+    c.login()
+    exists = c.select()
+    c.close()
+    if exists != len(corpus):
+        raise BenchError(f"after APPEND the mailbox holds {exists} messages, not {len(corpus)}")
+    return len(corpus) / elapsed, elapsed
+
+
+def fetch_once(server):
+    """One timed FETCH 1:* (FLAGS ENVELOPE BODYSTRUCTURE) on a fresh connection: (s, bytes)."""
+    c = Imap(server.port)
+    try:
+        c.login()
+        c.select()
+        state = {"ok": 0, "bad": 0, "bytes": 0, "example": None}
+
+        def untagged(line):
+            state["bytes"] += len(line)
+            if re.match(rb"\* \d+ FETCH ", line):
+                if b"FLAGS" in line and b"ENVELOPE" in line and b"BODYSTRUCTURE" in line:
+                    state["ok"] += 1
+                else:
+                    state["bad"] += 1
+                    state["example"] = state["example"] or line[:300]
+        t0 = time.perf_counter()
+        c.command(b"FETCH 1:* (FLAGS ENVELOPE BODYSTRUCTURE)", untagged)
+        elapsed = time.perf_counter() - t0
+    finally:
+        c.close()
+    if state["ok"] != MESSAGES or state["bad"]:
+        raise BenchError(f"FETCH returned {state['ok']} complete responses for {MESSAGES} "
+                         f"messages, {state['bad']} incomplete (e.g. {state['example']!r})")
+    return elapsed, state["bytes"]
+
+
+def search_once(server, command):
+    """One timed search on a fresh connection; checks the hit count. Returns seconds."""
+    c = Imap(server.port)
+    try:
+        c.login()
+        c.select()
+        hits = []
+
+        def untagged(line):
+            if line.startswith(b"* SEARCH"):
+                hits.extend(line.split()[2:])
+        t0 = time.perf_counter()
+        c.command(command, untagged)
+        elapsed = time.perf_counter() - t0
+    finally:
+        c.close()
+    expected = imap_corpus.planted_count(MESSAGES)
+    if len(hits) != expected:
+        raise BenchError(f"{command.decode()} found {len(hits)} messages, expected {expected}")
+    return elapsed
+
+
+class IdleConn:
+    """State machine of one connection in the IDLE test: greeting, LOGIN, SELECT, IDLE."""
+
+    def __init__(self, port):
+        self.sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+        self.sock.setblocking(False)
+        self.buf = b""
+        self.state = "greeting"
+
+    def feed(self, data):
+        """Returns True once idling; raises BenchError on a refusal."""
+        self.buf += data
+        while b"\r\n" in self.buf:
+            line, self.buf = self.buf.split(b"\r\n", 1)
+            if self.state == "greeting":
+                if not line.startswith(b"* OK"):
+                    raise BenchError(f"greeting: {line[:200]!r}")
+                self._send(b'l LOGIN "%s" "%s"' % (USER.encode(), PASSWORD.encode()), "login")
+            elif self.state == "login" and line.startswith(b"l "):
+                self._check(line, b"l OK")
+                self._send(b"s SELECT INBOX", "select")
+            elif self.state == "select" and line.startswith(b"s "):
+                self._check(line, b"s OK")
+                self._send(b"i IDLE", "idle")
+            elif self.state == "idle" and line.startswith(b"+"):
+                self.state = "idling"
+                return True
+            elif self.state == "idle" and line.startswith(b"i "):
+                raise BenchError(f"IDLE refused: {line[:200]!r}")
+        return False
+
+    def _send(self, line, state):
+        self.sock.setblocking(True)
+        self.sock.sendall(line + b"\r\n")
+        self.sock.setblocking(False)
+        self.state = state
+
+    @staticmethod
+    def _check(line, expected):
+        if not line.startswith(expected):
+            raise BenchError(f"refused: {line[:200]!r}")
+
+
+def bench_idle(server):
+    """Opens IDLE_CONNS idling connections; returns a dict of memory figures."""
+    time.sleep(1)
+    pids = server.pids()
+    rss0, pss0, n0 = memory_kb(pids)
+    sel = selectors.DefaultSelector()
+    conns, pending, idling = [], 0, 0
+    deadline = time.time() + STEP_TIMEOUT
+    t0 = time.perf_counter()
+    try:
+        while idling < IDLE_CONNS:
+            while len(conns) < IDLE_CONNS and pending < IDLE_BATCH:
+                conn = IdleConn(server.port)
+                conns.append(conn)
+                sel.register(conn.sock, selectors.EVENT_READ, conn)
+                pending += 1
+            if time.time() > deadline:
+                raise BenchError(f"only {idling} of {IDLE_CONNS} connections idling after "
+                                 f"{STEP_TIMEOUT}s")
+            for key, _ in sel.select(timeout=1):
+                conn = key.data
+                try:
+                    data = conn.sock.recv(65536)
+                except BlockingIOError:
+                    continue
+                if not data:
+                    raise BenchError(f"connection {conns.index(conn)} closed by the server in "
+                                     f"state {conn.state} ({idling} idling so far)")
+                if conn.feed(data):
+                    sel.unregister(conn.sock)
+                    pending -= 1
+                    idling += 1
+        setup = time.perf_counter() - t0
+        time.sleep(3)   # let lazy work (caches, timers) settle
+        pids = server.pids()
+        rss1, pss1, n1 = memory_kb(pids)
+        # Every connection must still be open (nothing closed while we measured).
+        for conn in conns:
+            try:
+                if conn.sock.recv(65536) == b"":
+                    raise BenchError("a connection was closed by the server while idling")
+            except BlockingIOError:
+                pass
+    finally:
+        for conn in conns:
+            try:
+                conn.sock.close()
+            except OSError:
+                pass
+        sel.close()
+    n = IDLE_CONNS
+    return {"rss_kb": (rss1 - rss0) / n, "pss_kb": (pss1 - pss0) / n, "setup_s": setup,
+            "rss_before_kb": rss0, "rss_after_kb": rss1, "pss_before_kb": pss0,
+            "pss_after_kb": pss1, "procs_before": n0, "procs_after": n1}
+
+
+# -- orchestration ----------------------------------------------------------------------------------
+
+RESULTS = {}      # (target, metric) -> value, or a string starting "failed"/"skipped"
+RAW = []          # lines for the results file
+SERVERS = {}
+TMP_ROOT = None
+
+
+def record(target, metric, value, detail=""):
+    RESULTS[(target, metric)] = value
+    text = f"{value:.4f}" if isinstance(value, float) else str(value)
+    RAW.append(f"{target} {metric} {text} {detail}".rstrip())
+    log(f"{target}: {metric} = {text} {detail}".rstrip())
+
+
+def step(target, metrics, fn):
+    """Runs fn(); on BenchError marks every metric in metrics as failed and logs why."""
+    try:
+        return fn()
+    except (BenchError, OSError, subprocess.SubprocessError) as e:
+        for m in metrics:
+            if (target, m) not in RESULTS:
+                record(target, m, "failed")
+        log(f"{target}: FAILED {', '.join(metrics)}: {e}")
+        return None
+
+
+def cleanup():
+    global TMP_ROOT
+    for server in SERVERS.values():
+        try:
+            server.stop()
+        except Exception as e:  # noqa: BLE001 - keep stopping the others
+            log(f"stopping {server.name}: {e}")
+    SERVERS.clear()
+    if TMP_ROOT and os.path.isdir(TMP_ROOT):
+        if KEEP_TMP:
+            log(f"temp files kept in {TMP_ROOT}")
+        else:
+            shutil.rmtree(TMP_ROOT, ignore_errors=True)
+    TMP_ROOT = None
+
+
+def _on_signal(signum, _frame):
+    raise SystemExit(128 + signum)
+
+
+ALL_METRICS = ["append", "fetch_first", "fetch_warm", "search_body_first", "search_body_warm",
+               "search_text_first", "search_text_warm", "idle_rss", "idle_pss"]
+
+
+def setup_targets():
+    for target in TARGETS:
+        if target == "heron" and not (os.path.isfile(HERON_BIN) and os.access(HERON_BIN, os.X_OK)):
+            for m in ALL_METRICS:
+                record(target, m, "skipped:no-binary")
+            log(f"heron: skipped, no binary at {HERON_BIN}")
+            continue
+        if target == "dovecot" and not os.access(DOVECOT, os.X_OK):
+            for m in ALL_METRICS:
+                record(target, m, "skipped:no-dovecot")
+            log(f"dovecot: skipped, {DOVECOT} missing (apt-get install dovecot-imapd)")
+            continue
+        try:
+            server = (Dovecot if target == "dovecot" else Heron)(TMP_ROOT)
+            server.start()
+            c = Imap(server.port)
+            try:
+                c.login()
+            except BenchError as e:
+                raise BenchError(f"IMAP LOGIN failed ({e}); is the IMAP server in this binary?")
+            finally:
+                c.close()
+            SERVERS[target] = server
+            log(f"{target}: listening on 127.0.0.1:{server.port}, LOGIN works")
+        except (BenchError, OSError, subprocess.SubprocessError) as e:
+            try:
+                server.stop()
+            except Exception:  # noqa: BLE001
+                pass
+            for m in ALL_METRICS:
+                record(target, m, "skipped:start-failed")
+            log(f"{target}: SKIPPED, could not start or log in: {e}")
+
+
+def run_phases(corpus):
+    live = list(SERVERS.items())
+    # APPEND, interleaved by phase so that both servers see the same machine load.
+    for target, server in live:
+        log(f"{target}: APPEND {MESSAGES} messages with {APPEND_CLIENTS} clients")
+        r = step(target, ALL_METRICS, lambda s=server: bench_append(s, corpus))
+        if r:
+            record(target, "append", r[0], f"({r[1]:.2f} s)")
+    live = [(t, s) for t, s in live if RESULTS.get((t, "append")) != "failed"]
+
+    # FETCH: the first run after a restart, then warm runs.
+    for target, server in live:
+        def first(s=server):
+            s.restart()
+            drop_caches()
+            return fetch_once(s)
+        r = step(target, ["fetch_first"], first)
+        if r:
+            record(target, "fetch_first", r[0], f"({r[1] / 1e6:.1f} MB of responses)")
+    warm = {t: [] for t, _ in live}
+    for _ in range(WARM_RUNS):
+        for target, server in live:
+            r = step(target, ["fetch_warm"], lambda s=server: fetch_once(s))
+            if r:
+                warm[target].append(r[0])
+    for target, _ in live:
+        if warm[target] and RESULTS.get((target, "fetch_warm")) != "failed":
+            record(target, "fetch_warm", statistics.median(warm[target]),
+                   "runs " + " ".join(f"{x:.3f}" for x in warm[target]))
+
+    # SEARCH BODY and UID SEARCH TEXT.
+    for metric, command in (("search_body", b"SEARCH BODY " + WORD.encode()),
+                            ("search_text", b"UID SEARCH TEXT " + WORD.encode())):
+        for target, server in live:
+            def first(s=server, cmd=command):
+                drop_caches()
+                return search_once(s, cmd)
+            r = step(target, [metric + "_first"], first)
+            if r is not None:
+                record(target, metric + "_first", r)
+        warm = {t: [] for t, _ in live}
+        for _ in range(WARM_RUNS):
+            for target, server in live:
+                r = step(target, [metric + "_warm"], lambda s=server, cmd=command: search_once(s, cmd))
+                if r is not None:
+                    warm[target].append(r)
+        for target, _ in live:
+            if warm[target] and RESULTS.get((target, metric + "_warm")) != "failed":
+                record(target, metric + "_warm", statistics.median(warm[target]),
+                       "runs " + " ".join(f"{x:.3f}" for x in warm[target]))
+
+    # IDLE memory: one server at a time, each freshly restarted.
+    for target, server in live:
+        def idle(s=server):
+            s.restart()
+            return bench_idle(s)
+        log(f"{target}: IDLE test with {IDLE_CONNS} connections")
+        r = step(target, ["idle_rss", "idle_pss"], idle)
+        if r:
+            detail = (f"(RSS {r['rss_before_kb']} -> {r['rss_after_kb']} KB, PSS "
+                      f"{r['pss_before_kb']} -> {r['pss_after_kb']} KB, processes "
+                      f"{r['procs_before']} -> {r['procs_after']}, set-up {r['setup_s']:.1f} s)")
+            record(target, "idle_rss", r["rss_kb"], detail)
+            record(target, "idle_pss", r["pss_kb"])
+        server.stop()
+
+
+# label, unit, better ("rate": higher is better; "time"/"memory": lower is better), target
+ROWS = [
+    ("append", "APPEND (msgs/s)", "rate", "ratio>=1.5"),
+    ("fetch_first", "FETCH 1:* first (s)", "time", "ratio>=1.5"),
+    ("fetch_warm", "FETCH 1:* warm median (s)", "time", "ratio>=1.5"),
+    ("search_body_first", "SEARCH BODY first (s)", "time", "ratio>=1.5"),
+    ("search_body_warm", "SEARCH BODY warm median (s)", "time", "ratio>=1.5"),
+    ("search_text_first", "UID SEARCH TEXT first (s)", "time", "ratio>=1.5"),
+    ("search_text_warm", "UID SEARCH TEXT warm median (s)", "time", "ratio>=1.5"),
+    ("idle_rss", "IDLE RSS per connection (KB)", "memory", "heron<50"),
+    ("idle_pss", "IDLE PSS per connection (KB)", "memory", "heron<50"),
+]
+
+
+def fmt(value):
+    if isinstance(value, float):
+        return f"{value:,.1f}" if value >= 100 else f"{value:.3f}"
+    return "-" if value is None else str(value)
+
+
+def table():
+    lines = [f"{'metric':<34} {'dovecot':>12} {'heron':>12} {'ratio':>7}  target"]
+    for key, label, kind, target in ROWS:
+        d, h = RESULTS.get(("dovecot", key)), RESULTS.get(("heron", key))
+        ratio, verdict = "-", ""
+        if isinstance(d, float) and isinstance(h, float) and d > 0 and h > 0:
+            r = h / d if kind == "rate" else d / h
+            ratio = f"{r:.2f}"
+            if target == "ratio>=1.5":
+                verdict = "met" if r >= 1.5 else "not met"
+        if target == "heron<50" and isinstance(h, float):
+            verdict = "met" if h < 50 else "not met"
+        goal = "Heron >= 1.5x Dovecot" if target == "ratio>=1.5" else "Heron < 50 KB"
+        lines.append(f"{label:<34} {fmt(d):>12} {fmt(h):>12} {ratio:>7}  {goal} {verdict}".rstrip())
+    lines.append("ratio > 1 means Heron is better: heron/dovecot for rates, dovecot/heron for "
+                 "times and memory.")
+    return "\n".join(lines)
+
+
+def main():
+    global TMP_ROOT
+    if not TARGETS:
+        log("BENCH_TARGETS names neither dovecot nor heron: nothing to do for IMAP")
+        return 0
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
+    atexit.register(cleanup)
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = IDLE_CONNS * 2 + 1000
+    if soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(want, hard), hard))
+        if hard < want:
+            log(f"warning: RLIMIT_NOFILE hard limit {hard} is below {want}")
+    load_before = open("/proc/loadavg").read().split()[:3]
+    started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+
+    TMP_ROOT = tempfile.mkdtemp(prefix="heron-imap-bench.", dir=TMP_PARENT)
+    os.chmod(TMP_ROOT, 0o755)
+    log(f"generating {MESSAGES} messages (seed {SEED})")
+    corpus = imap_corpus.make_corpus(MESSAGES, SEED)
+    log(f"corpus: {sum(map(len, corpus)) / 1e6:.1f} MB, {imap_corpus.planted_count(MESSAGES)} "
+        f"with the word {WORD!r}")
+
+    setup_targets()
+    versions = {}
+    if "dovecot" in SERVERS:
+        versions["dovecot"] = SERVERS["dovecot"].version()
+    run_phases(corpus)
+    cleanup()
+
+    out = table()
+    print()
+    print(out)
+    os.makedirs(RESULTS_DIR, exist_ok=True)
+    path = os.path.join(RESULTS_DIR, "imap-" + time.strftime("%Y%m%d-%H%M%S") + ".txt")
+    fs = subprocess.run(["findmnt", "-no", "FSTYPE,SOURCE", "-T", TMP_PARENT],
+                        capture_output=True, text=True).stdout.split()
+    with open(path, "w") as f:
+        f.write(f"# Heron IMAP benchmark  {started}\n")
+        f.write(f"# host: {platform.platform()}, {os.cpu_count()} cores, load before: "
+                f"{' '.join(load_before)}, after: "
+                f"{' '.join(open('/proc/loadavg').read().split()[:3])}\n")
+        f.write(f"# data under: {TMP_PARENT} ({' '.join(fs)})\n")
+        f.write(f"# dovecot: {versions.get('dovecot', '-')}  heron: {HERON_BIN}\n")
+        f.write(f"# messages {MESSAGES} (seed {SEED}, {sum(map(len, corpus))} bytes), idle "
+                f"connections {IDLE_CONNS}, append clients {APPEND_CLIENTS}, warm runs "
+                f"{WARM_RUNS}, drop caches {int(DROP_CACHES)}\n")
+        f.write(f"# command: {' '.join(sys.argv)}\n")
+        f.write("# raw: target metric value detail (seconds, msgs/s or KB per connection)\n")
+        f.write("\n".join(RAW) + "\n\n" + out + "\n")
+    log(f"results: {path}")
+    failed = [k for k, v in RESULTS.items() if v == "failed"]
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
