@@ -37,6 +37,8 @@ Environment (all optional):
   BENCH_IMAP_APPEND_CLIENTS  concurrent APPEND connections (default 4)
   BENCH_IMAP_RUNS            warm FETCH/SEARCH runs; the table shows medians (default 3)
   BENCH_IMAP_IDLE_BATCH      connections being set up at once in the IDLE test (default 20)
+  BENCH_IMAP_IDLE_MAILBOX    mailbox the IDLE connections select (default INBOX, the full
+                             one); another name is CREATEd empty first (a diagnostic knob)
   BENCH_IMAP_SEED            corpus seed (default 1)
   BENCH_IMAP_DROP_CACHES     1 = sync and drop the kernel page cache before each "first" run
                              (root only; slows everyone else on the machine; default 0)
@@ -86,6 +88,7 @@ IDLE_CONNS = int(os.environ.get("BENCH_IMAP_IDLE", "1000"))
 APPEND_CLIENTS = int(os.environ.get("BENCH_IMAP_APPEND_CLIENTS", "4"))
 WARM_RUNS = int(os.environ.get("BENCH_IMAP_RUNS", "3"))
 IDLE_BATCH = int(os.environ.get("BENCH_IMAP_IDLE_BATCH", "20"))
+IDLE_MAILBOX = os.environ.get("BENCH_IMAP_IDLE_MAILBOX", "INBOX")
 SEED = int(os.environ.get("BENCH_IMAP_SEED", "1"))
 DROP_CACHES = os.environ.get("BENCH_IMAP_DROP_CACHES", "0") == "1"
 STEP_TIMEOUT = float(os.environ.get("BENCH_TIMEOUT", "600"))
@@ -578,7 +581,7 @@ class IdleConn:
                 self._send(b'l LOGIN "%s" "%s"' % (USER.encode(), PASSWORD.encode()), "login")
             elif self.state == "login" and line.startswith(b"l "):
                 self._check(line, b"l OK")
-                self._send(b"s SELECT INBOX", "select")
+                self._send(b"s SELECT " + IDLE_MAILBOX.encode(), "select")
             elif self.state == "select" and line.startswith(b"s "):
                 self._check(line, b"s OK")
                 self._send(b"i IDLE", "idle")
@@ -603,6 +606,13 @@ class IdleConn:
 
 def bench_idle(server):
     """Opens IDLE_CONNS idling connections; returns a dict of memory figures."""
+    if IDLE_MAILBOX.upper() != "INBOX":
+        c = Imap(server.port)
+        try:
+            c.login()
+            c.command(b"CREATE " + IDLE_MAILBOX.encode())
+        finally:
+            c.close()
     time.sleep(1)
     pids = server.pids()
     rss0, pss0, n0 = memory_kb(pids)
@@ -663,6 +673,7 @@ RESULTS = {}      # (target, metric) -> value, or a string starting "failed"/"sk
 RAW = []          # lines for the results file
 SERVERS = {}
 TMP_ROOT = None
+DOVECOT_SETTINGS = ""
 
 
 def record(target, metric, value, detail=""):
@@ -873,9 +884,11 @@ def main():
         f"with the word {WORD!r}")
 
     setup_targets()
+    global DOVECOT_SETTINGS
     versions = {}
     if "dovecot" in SERVERS:
         versions["dovecot"] = SERVERS["dovecot"].version()
+        DOVECOT_SETTINGS = SERVERS["dovecot"].settings
     run_phases(corpus)
     cleanup()
 
@@ -892,10 +905,14 @@ def main():
                 f"{' '.join(load_before)}, after: "
                 f"{' '.join(open('/proc/loadavg').read().split()[:3])}\n")
         f.write(f"# data under: {TMP_PARENT} ({' '.join(fs)})\n")
-        f.write(f"# dovecot: {versions.get('dovecot', '-')}  heron: {HERON_BIN}\n")
+        f.write(f"# dovecot: {versions.get('dovecot', '-')}  heron: "
+                f"{HERON_BIN if 'heron' in TARGETS else '-'}\n")
         f.write(f"# messages {MESSAGES} (seed {SEED}, {sum(map(len, corpus))} bytes), idle "
                 f"connections {IDLE_CONNS}, append clients {APPEND_CLIENTS}, warm runs "
-                f"{WARM_RUNS}, drop caches {int(DROP_CACHES)}\n")
+                f"{WARM_RUNS}, drop caches {int(DROP_CACHES)}, idle mailbox {IDLE_MAILBOX}\n")
+        if "dovecot" in versions:
+            f.write("# dovecot settings (doveconf -n):\n")
+            f.write("".join(f"#   {line}\n" for line in DOVECOT_SETTINGS.splitlines()))
         f.write(f"# command: {' '.join(sys.argv)}\n")
         f.write("# raw: target metric value detail (seconds, msgs/s or KB per connection)\n")
         f.write("\n".join(RAW) + "\n\n" + out + "\n")

@@ -13,6 +13,8 @@ packages=(
   libunbound-dev dns-root-data
   # tests, demo and benchmarks: real clients and a real foreign MTA
   python3 swaks postfix openssl sqlite3 procps
+  # the IMAP benchmark's reference server (bench/imap_bench.py runs a private instance)
+  dovecot-imapd
   # a real authoritative DNS server serving the test zones (tests/integration/dns_server.py)
   knot
 )
