@@ -56,16 +56,13 @@ the current user. See docs/bench.md.
 """
 
 import atexit
-import ctypes
 import os
 import platform
-import pwd
 import re
 import resource
 import selectors
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
@@ -75,6 +72,8 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import imap_corpus  # noqa: E402
+from imap_client import BenchError, IdleConn, Imap  # noqa: E402
+from imap_servers import PASSWORD, USER, Dovecot, Heron, memory_kb  # noqa: E402
 
 REPO = os.path.abspath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
@@ -96,31 +95,11 @@ RESULTS_DIR = os.environ.get("BENCH_RESULTS_DIR") or os.path.join(REPO, "bench",
 TMP_PARENT = os.environ.get("BENCH_TMPDIR", "/tmp")
 KEEP_TMP = os.environ.get("BENCH_KEEP_TMP", "0") == "1"
 
-USER = "bench@bench.test"
-PASSWORD = "bench-password-7"
 WORD = imap_corpus.SEARCH_WORD
-
-
-class BenchError(Exception):
-    """A step failed or a check did not hold; the figure is reported as failed."""
 
 
 def log(msg):
     print(time.strftime("%H:%M:%S"), msg, file=sys.stderr, flush=True)
-
-
-def free_port():
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _pdeathsig():
-    """In the child before exec: SIGTERM when this script's process dies."""
-    try:
-        ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
-    except OSError:
-        pass
 
 
 def drop_caches():
@@ -131,351 +110,17 @@ def drop_caches():
         f.write("3\n")
 
 
-# -- memory from /proc ------------------------------------------------------------------------
-
-def _children_map():
-    children = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
-        children.setdefault(ppid, []).append(int(entry))
-    return children
-
-
-def process_tree(pid):
-    """pid and all its descendants."""
-    children, out, todo = _children_map(), [], [pid]
-    while todo:
-        p = todo.pop()
-        out.append(p)
-        todo += children.get(p, [])
-    return out
-
-
-def memory_kb(pids):
-    """(RSS, PSS, process count) summed over pids, in KB; processes that vanished are skipped."""
-    rss = pss = n = 0
-    for pid in pids:
-        try:
-            with open(f"/proc/{pid}/status") as f:
-                r = next((int(line.split()[1]) for line in f if line.startswith("VmRSS:")), 0)
-            with open(f"/proc/{pid}/smaps_rollup") as f:
-                p = next((int(line.split()[1]) for line in f if line.startswith("Pss:")), 0)
-        except (OSError, StopIteration):
-            continue
-        rss, pss, n = rss + r, pss + p, n + 1
-    return rss, pss, n
-
-
-# -- a small IMAP client on a plain socket ------------------------------------------------------
-
-_LITERAL_END = re.compile(rb"\{(\d+)\+?\}\r\n\Z")
-
-
-class Imap:
-    """One connection. Responses are read whole, literals included; no parsing beyond that."""
-
-    def __init__(self, port, timeout=STEP_TIMEOUT):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
-        self.rfile = self.sock.makefile("rb", buffering=1 << 16)
-        self.n = 0
-        greeting = self.read_response()
-        if not greeting.startswith(b"* OK"):
-            raise BenchError(f"greeting: {greeting[:200]!r}")
-
-    def read_response(self):
-        """One response line with its literals (RFC 9051 2.2.2)."""
-        parts = []
-        while True:
-            line = self.rfile.readline()
-            if not line:
-                raise BenchError("connection closed by the server")
-            parts.append(line)
-            m = _LITERAL_END.search(line)
-            if not m:
-                return b"".join(parts) if len(parts) > 1 else line
-            parts.append(self.rfile.read(int(m.group(1))))
-
-    def command(self, text, on_untagged=None, literal=None):
-        """Sends a command (with one synchronizing literal if given); returns the tagged line.
-        Untagged responses go to on_untagged. Raises BenchError unless the status is OK."""
-        self.n += 1
-        tag = b"b%d" % self.n
-        if literal is None:
-            self.sock.sendall(tag + b" " + text + b"\r\n")
-        else:
-            self.sock.sendall(tag + b" " + text + b" {%d}\r\n" % len(literal))
-            while True:
-                line = self.read_response()
-                if line.startswith(b"+"):
-                    break
-                if line.startswith(tag + b" "):
-                    raise BenchError(f"{text[:40]!r} refused: {line[:200]!r}")
-                if on_untagged:
-                    on_untagged(line)
-            self.sock.sendall(literal + b"\r\n")
-        prefix = tag + b" "
-        while True:
-            line = self.read_response()
-            if line.startswith(prefix):
-                if not line.startswith(prefix + b"OK"):
-                    raise BenchError(f"{text[:60]!r}: {line[:300]!r}")
-                return line
-            if on_untagged:
-                on_untagged(line)
-
-    def login(self):
-        self.command(b'LOGIN "%s" "%s"' % (USER.encode(), PASSWORD.encode()))
-
-    def select(self, mailbox=b"INBOX"):
-        exists = []
-
-        def untagged(line):
-            m = re.match(rb"\* (\d+) EXISTS", line)
-            if m:
-                exists.append(int(m.group(1)))
-        self.command(b"SELECT " + mailbox, untagged)
-        return exists[-1] if exists else 0
-
-    def close(self):
-        try:
-            self.sock.settimeout(5)
-            self.command(b"LOGOUT")
-        except (OSError, BenchError):
-            pass
-        try:
-            self.rfile.close()
-            self.sock.close()
-        except OSError:
-            pass
-
-
-# -- the servers ----------------------------------------------------------------------------------
-
-class Server:
-    name = "?"
-    port = 0
-
-    def pids(self):
-        raise NotImplementedError
-
-    def start(self):
-        raise NotImplementedError
-
-    def stop(self):
-        raise NotImplementedError
-
-    def restart(self):
-        self.stop()
-        self.start()
-
-    def wait_ready(self, proc, logfile, timeout=30):
-        deadline = time.time() + timeout
-        last = None
-        while time.time() < deadline:
-            if proc.poll() is not None:
-                raise BenchError(f"{self.name} exited with {proc.returncode}:\n{tail(logfile)}")
-            try:
-                c = Imap(self.port, timeout=5)
-                c.close()
-                return
-            except (OSError, BenchError) as e:
-                last = e
-                time.sleep(0.1)
-        raise BenchError(f"{self.name} not answering on {self.port} after {timeout}s ({last}):\n"
-                         f"{tail(logfile)}")
-
-
-def tail(path, lines=20):
-    try:
-        with open(path, errors="replace") as f:
-            return "".join(f.readlines()[-lines:])
-    except OSError:
-        return "(no log)"
-
-
-def stop_process_tree(proc, grace=15):
-    """SIGTERM to proc (Dovecot's master stops its children), then SIGKILL to anything left of
-    the tree, by pid."""
-    if proc is None or proc.poll() is not None:
-        return
-    tree = process_tree(proc.pid)
-    proc.send_signal(signal.SIGTERM)
-    try:
-        proc.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        pass
-    for pid in tree:
-        try:
-            os.kill(pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
-    if proc.poll() is None:
-        proc.wait(timeout=10)
-
-
-class Dovecot(Server):
-    name = "dovecot"
-
-    def __init__(self, root):
-        self.dir = os.path.join(root, "dovecot")
-        self.port = free_port()
-        self.proc = None
-        self.conf = os.path.join(self.dir, "dovecot.conf")
-        self.logfile = os.path.join(self.dir, "dovecot.log")
-        self.home = os.path.join(self.dir, "home")
-        for d in ("run", "state", "home"):
-            os.makedirs(os.path.join(self.dir, d), exist_ok=True)
-        os.chmod(self.dir, 0o755)
-        if os.geteuid() == 0:
-            internal, login = "dovecot", "dovenull"
-            uid = gid = pwd.getpwnam("nobody").pw_uid
-            gid = pwd.getpwnam("nobody").pw_gid
-            os.chown(self.home, uid, gid)
-        else:
-            internal = login = pwd.getpwuid(os.getuid()).pw_name
-            uid, gid = os.getuid(), os.getgid()
-        passwd = os.path.join(self.dir, "passwd")
-        with open(passwd, "w") as f:
-            f.write(f"{USER}:{{PLAIN}}{PASSWORD}:{uid}:{gid}::{self.home}::\n")
-        os.chmod(passwd, 0o644)
-        limit = IDLE_CONNS + 200
-        with open(self.conf, "w") as f:
-            f.write(f"""# Private benchmark instance; generated by bench/imap_bench.py
-base_dir = {self.dir}/run
-state_dir = {self.dir}/state
-instance_name = heron-bench-dovecot-{self.port}
-protocols = imap
-listen = 127.0.0.1
-ssl = no
-disable_plaintext_auth = no
-auth_mechanisms = plain login
-log_path = {self.logfile}
-info_log_path = {self.logfile}
-mail_location = maildir:~/Maildir
-default_internal_user = {internal}
-default_login_user = {login}
-first_valid_uid = {min(uid, 500)}
-default_process_limit = {limit}
-default_client_limit = {limit * 2}
-namespace inbox {{
-  inbox = yes
-}}
-passdb {{
-  driver = passwd-file
-  args = scheme=PLAIN username_format=%u {passwd}
-}}
-userdb {{
-  driver = passwd-file
-  args = username_format=%u {passwd}
-}}
-service imap-login {{
-  inet_listener imap {{
-    address = 127.0.0.1
-    port = {self.port}
-  }}
-  inet_listener imaps {{
-    port = 0
-  }}
-}}
-service anvil {{
-  client_limit = {limit * 3}
-}}
-protocol imap {{
-  mail_max_userip_connections = {limit}
-}}
-""")
-        check = subprocess.run(["doveconf", "-c", self.conf, "-n"], capture_output=True,
-                               timeout=30, text=True)
-        if check.returncode != 0:
-            raise BenchError(f"doveconf rejects the config: {check.stderr.strip()}")
-        self.settings = check.stdout
-
-    def version(self):
-        return subprocess.run([DOVECOT, "--version"], capture_output=True, text=True,
-                              timeout=30).stdout.strip()
-
-    def start(self):
-        out = open(os.path.join(self.dir, "stdout.log"), "ab")
-        self.proc = subprocess.Popen([DOVECOT, "-F", "-c", self.conf], stdout=out, stderr=out,
-                                     stdin=subprocess.DEVNULL, preexec_fn=_pdeathsig)
-        out.close()
-        self.wait_ready(self.proc, self.logfile)
-
-    def stop(self):
-        stop_process_tree(self.proc)
-        self.proc = None
-
-    def pids(self):
-        return process_tree(self.proc.pid)
-
-
-class Heron(Server):
-    name = "heron"
-
-    def __init__(self, root):
-        self.dir = os.path.join(root, "heron")
-        os.makedirs(self.dir, exist_ok=True)
-        self.port = free_port()
-        self.proc = None
-        self.conf = os.path.join(self.dir, "heron.toml")
-        self.logfile = os.path.join(self.dir, "heron.log")
-        limit = IDLE_CONNS + 200
-        with open(self.conf, "w") as f:
-            f.write(f"""# Benchmark instance; generated by bench/imap_bench.py
-hostname = "bench.test"
-data_dir = "{self.dir}/data"
-
-[[listener]]
-role = "imap"
-address = "127.0.0.1"
-port = {self.port}
-tls = "none"
-
-[auth]
-plaintext_on_loopback = true
-
-[limits]
-max_connections = {limit}
-max_connections_per_ip = {limit}
-""")
-        for args in (["domain", "add", "bench.test"],
-                     ["user", "add", USER, "--password", PASSWORD]):
-            r = subprocess.run([HERON_BIN, "-c", self.conf, *args], capture_output=True,
-                               timeout=120, text=True)
-            if r.returncode != 0:
-                raise BenchError(f"heron {' '.join(args[:2])} failed ({r.returncode}): "
-                                 f"{(r.stderr or r.stdout).strip()}")
-
-    def start(self):
-        out = open(self.logfile, "ab")
-        self.proc = subprocess.Popen([HERON_BIN, "-c", self.conf, "serve"], stdout=out,
-                                     stderr=out, stdin=subprocess.DEVNULL,
-                                     preexec_fn=_pdeathsig)
-        out.close()
-        self.wait_ready(self.proc, self.logfile)
-
-    def stop(self):
-        stop_process_tree(self.proc)
-        self.proc = None
-
-    def pids(self):
-        return [self.proc.pid]
-
-
 # -- the measurements -----------------------------------------------------------------------------
+
+def connect(server):
+    return Imap(server.port, STEP_TIMEOUT)
+
 
 def bench_append(server, corpus):
     """APPENDs the corpus with APPEND_CLIENTS connections; returns (msgs/s, seconds)."""
-    clients = [Imap(server.port) for _ in range(APPEND_CLIENTS)]
+    clients = [connect(server) for _ in range(APPEND_CLIENTS)]
     for c in clients:
-        c.login()
+        c.login(USER, PASSWORD)
     errors = []
     barrier = threading.Barrier(len(clients) + 1)
 
@@ -503,8 +148,8 @@ def bench_append(server, corpus):
         c.close()
     if errors:
         raise BenchError(f"APPEND failed: {errors[0]}")
-    c = Imap(server.port)
-    c.login()
+    c = connect(server)
+    c.login(USER, PASSWORD)
     exists = c.select()
     c.close()
     if exists != len(corpus):
@@ -514,9 +159,9 @@ def bench_append(server, corpus):
 
 def fetch_once(server):
     """One timed FETCH 1:* (FLAGS ENVELOPE BODYSTRUCTURE) on a fresh connection: (s, bytes)."""
-    c = Imap(server.port)
+    c = connect(server)
     try:
-        c.login()
+        c.login(USER, PASSWORD)
         c.select()
         state = {"ok": 0, "bad": 0, "bytes": 0, "example": None}
 
@@ -541,9 +186,9 @@ def fetch_once(server):
 
 def search_once(server, command):
     """One timed search on a fresh connection; checks the hit count. Returns seconds."""
-    c = Imap(server.port)
+    c = connect(server)
     try:
-        c.login()
+        c.login(USER, PASSWORD)
         c.select()
         hits = []
 
@@ -561,55 +206,12 @@ def search_once(server, command):
     return elapsed
 
 
-class IdleConn:
-    """State machine of one connection in the IDLE test: greeting, LOGIN, SELECT, IDLE."""
-
-    def __init__(self, port):
-        self.sock = socket.create_connection(("127.0.0.1", port), timeout=30)
-        self.sock.setblocking(False)
-        self.buf = b""
-        self.state = "greeting"
-
-    def feed(self, data):
-        """Returns True once idling; raises BenchError on a refusal."""
-        self.buf += data
-        while b"\r\n" in self.buf:
-            line, self.buf = self.buf.split(b"\r\n", 1)
-            if self.state == "greeting":
-                if not line.startswith(b"* OK"):
-                    raise BenchError(f"greeting: {line[:200]!r}")
-                self._send(b'l LOGIN "%s" "%s"' % (USER.encode(), PASSWORD.encode()), "login")
-            elif self.state == "login" and line.startswith(b"l "):
-                self._check(line, b"l OK")
-                self._send(b"s SELECT " + IDLE_MAILBOX.encode(), "select")
-            elif self.state == "select" and line.startswith(b"s "):
-                self._check(line, b"s OK")
-                self._send(b"i IDLE", "idle")
-            elif self.state == "idle" and line.startswith(b"+"):
-                self.state = "idling"
-                return True
-            elif self.state == "idle" and line.startswith(b"i "):
-                raise BenchError(f"IDLE refused: {line[:200]!r}")
-        return False
-
-    def _send(self, line, state):
-        self.sock.setblocking(True)
-        self.sock.sendall(line + b"\r\n")
-        self.sock.setblocking(False)
-        self.state = state
-
-    @staticmethod
-    def _check(line, expected):
-        if not line.startswith(expected):
-            raise BenchError(f"refused: {line[:200]!r}")
-
-
 def bench_idle(server):
     """Opens IDLE_CONNS idling connections; returns a dict of memory figures."""
     if IDLE_MAILBOX.upper() != "INBOX":
-        c = Imap(server.port)
+        c = connect(server)
         try:
-            c.login()
+            c.login(USER, PASSWORD)
             c.command(b"CREATE " + IDLE_MAILBOX.encode())
         finally:
             c.close()
@@ -623,7 +225,7 @@ def bench_idle(server):
     try:
         while idling < IDLE_CONNS:
             while len(conns) < IDLE_CONNS and pending < IDLE_BATCH:
-                conn = IdleConn(server.port)
+                conn = IdleConn(server.port, USER, PASSWORD, IDLE_MAILBOX)
                 conns.append(conn)
                 sel.register(conn.sock, selectors.EVENT_READ, conn)
                 pending += 1
@@ -732,11 +334,14 @@ def setup_targets():
             log(f"dovecot: skipped, {DOVECOT} missing (apt-get install dovecot-imapd)")
             continue
         try:
-            server = (Dovecot if target == "dovecot" else Heron)(TMP_ROOT)
+            if target == "dovecot":
+                server = Dovecot(TMP_ROOT, DOVECOT, IDLE_CONNS + 200)
+            else:
+                server = Heron(TMP_ROOT, HERON_BIN, IDLE_CONNS + 200)
             server.start()
-            c = Imap(server.port)
+            c = connect(server)
             try:
-                c.login()
+                c.login(USER, PASSWORD)
             except BenchError as e:
                 raise BenchError(f"IMAP LOGIN failed ({e}); is the IMAP server in this binary?")
             finally:
