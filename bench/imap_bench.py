@@ -442,7 +442,7 @@ ROWS = [
 def fmt(value):
     if isinstance(value, float):
         return f"{value:,.1f}" if value >= 100 else f"{value:.3f}"
-    return "-" if value is None else str(value)
+    return "-" if value is None else str(value).split(":")[0]   # "skipped:why" -> "skipped"
 
 
 def table():
@@ -461,6 +461,10 @@ def table():
         lines.append(f"{label:<34} {fmt(d):>12} {fmt(h):>12} {ratio:>7}  {goal} {verdict}".rstrip())
     lines.append("ratio > 1 means Heron is better: heron/dovecot for rates, dovecot/heron for "
                  "times and memory.")
+    for target in TARGETS:
+        why = {v for (t, _), v in RESULTS.items() if t == target and isinstance(v, str)}
+        if why:
+            lines.append(f"{target}: {', '.join(sorted(why))} (see the log above for why)")
     return "\n".join(lines)
 
 
