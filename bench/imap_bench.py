@@ -48,6 +48,9 @@ Environment (all optional):
   BENCH_KEEP_TMP             1 = keep the temp dir (configs, logs, data)
   DOVECOT                    dovecot binary (default /usr/sbin/dovecot)
 
+Files: imap_corpus.py (the messages), imap_client.py (the client), imap_servers.py (starting,
+stopping and measuring the two servers); this file runs the phases and writes the table.
+
 Loopback only. Every process started here is stopped at exit (also on Ctrl-C or SIGTERM; the
 servers also get SIGTERM from the kernel if this script dies, through PR_SET_PDEATHSIG).
 Python standard library only. Needs root for the Dovecot side as Debian configures it (mail is
