@@ -7,7 +7,7 @@ HERON       := $(BUILD_DIR)/heron
 JOBS        ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build demo test unit integration test-asan bench fuzz format clean
+.PHONY: all deps build demo test unit integration test-asan bench bench-smtp bench-imap fuzz format clean
 
 all: build
 
@@ -39,8 +39,15 @@ test-asan: deps
 	cmake --build --preset asan-ubsan -j $(JOBS) --target heron_unit_tests
 	./build/asan-ubsan/tests/heron_unit_tests
 
+# Benchmarks against Postfix (SMTP) and Dovecot (IMAP); see docs/bench.md.
 bench: build
 	HERON_BIN=$(abspath $(HERON)) ./bench/run.sh
+
+bench-smtp: build
+	HERON_BIN=$(abspath $(HERON)) ./bench/run.sh smtp
+
+bench-imap: build
+	HERON_BIN=$(abspath $(HERON)) ./bench/run.sh imap
 
 # Builds every libFuzzer target with clang and runs each for FUZZ_SECONDS on its corpus.
 fuzz: deps

@@ -15,6 +15,8 @@ packages=(
   python3 swaks postfix openssl sqlite3 procps
   # mail clients the IMAP and POP3 interop tests drive
   isync fetchmail
+  # the IMAP benchmark's reference server (bench/imap_bench.py runs a private instance)
+  dovecot-imapd
   # a real authoritative DNS server serving the test zones (tests/integration/dns_server.py)
   knot
 )
