@@ -15,6 +15,9 @@ packages=(
   python3 swaks postfix openssl sqlite3 procps
   # a real authoritative DNS server serving the test zones (tests/integration/dns_server.py)
   knot
+  # POP3 clients users run (tests/integration/test_pop3_clients.py), and Dovecot's POP3 for
+  # bench/pop3_bench.py
+  fetchmail getmail6 dovecot-pop3d
 )
 
 missing=()

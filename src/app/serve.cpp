@@ -8,11 +8,14 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include "app/commands.hpp"
 #include "base/log.hpp"
 #include "net/limits.hpp"
 #include "net/listener.hpp"
+#include "net/login_throttle.hpp"
+#include "server/pop3/server.hpp"
 #include "server/smtp/server.hpp"
 #include "tls/context.hpp"
 
@@ -67,31 +70,63 @@ int serve(const config::Config& config) {
     tls = *ctx;
   }
 
+  // Declared before the io_context: session frames it still holds when destroyed release
+  // their maildrop locks into these.
+  // Shared by every protocol that takes a password: failures from one IP count together.
+  net::LoginThrottle throttle({config.auth.max_failures, config.auth.failure_window,
+                               config.auth.lockout, config.auth.failure_delay,
+                               config.auth.max_delay});
+  server::pop3::MaildropLocks maildrop_locks;
+  // Blocking work of the sessions (Argon2id checks, synchronous store calls), off the loop.
+  asio::thread_pool workers(std::max(2u, std::thread::hardware_concurrency()));
+
   asio::io_context io;
   net::ConnectionLimits limits(config.limits.max_connections, config.limits.max_connections_per_ip);
   std::vector<std::unique_ptr<server::smtp::Server>> smtp_servers;
+  std::vector<std::unique_ptr<server::pop3::Server>> pop3_servers;
   std::vector<std::unique_ptr<net::Listener>> listeners;
 
+  auto add_listener = [&](const config::Listener& l, std::string busy,
+                          net::SessionHandler handler) -> bool {
+    net::tcp::endpoint endpoint(asio::ip::make_address(l.address), l.port);
+    auto listener = std::make_unique<net::Listener>(io, l.name, endpoint, limits, std::move(busy),
+                                                    std::move(handler));
+    if (auto r = listener->open(); !r) {
+      log::error("server.listen.failed", {{"error", r.error().message}});
+      return false;
+    }
+    listeners.push_back(std::move(listener));
+    return true;
+  };
+
   for (const auto& l : config.listeners) {
+    if (l.role == config::Role::pop3 || l.role == config::Role::pop3s) {
+      server::pop3::Settings settings{l, config.hostname, config.limits, config.auth,
+                                      l.tls == config::TlsMode::none ? nullptr : tls};
+      auto& srv = pop3_servers.emplace_back(std::make_unique<server::pop3::Server>(
+          settings, server::pop3::Shared{*store, *store, throttle, maildrop_locks, workers}));
+      if (!add_listener(l, srv->busy_reply(), [s = srv.get()](net::Stream stream) {
+            return s->serve(std::move(stream));
+          })) {
+        return 1;
+      }
+      continue;
+    }
     if (l.role != config::Role::mx) {
-      log::warn("server.listener.skipped",
-                {{"listener", l.name}, {"role", config::role_name(l.role)},
-                 {"reason", "role not implemented yet"}});
+      log::warn("server.listener.skipped", {{"listener", l.name},
+                                            {"role", config::role_name(l.role)},
+                                            {"reason", "role not implemented yet"}});
       continue;
     }
     server::smtp::Settings settings{l, config.hostname, config.limits, config.smtp,
                                     l.tls == config::TlsMode::none ? nullptr : tls};
-    auto& srv = smtp_servers.emplace_back(
-        std::make_unique<server::smtp::Server>(settings, *store, *store));
-    net::tcp::endpoint endpoint(asio::ip::make_address(l.address), l.port);
-    auto listener = std::make_unique<net::Listener>(
-        io, l.name, endpoint, limits, srv->busy_reply(),
-        [s = srv.get()](net::Stream stream) { return s->serve(std::move(stream)); });
-    if (auto r = listener->open(); !r) {
-      log::error("server.listen.failed", {{"error", r.error().message}});
+    auto& srv =
+        smtp_servers.emplace_back(std::make_unique<server::smtp::Server>(settings, *store, *store));
+    if (!add_listener(l, srv->busy_reply(), [s = srv.get()](net::Stream stream) {
+          return s->serve(std::move(stream));
+        })) {
       return 1;
     }
-    listeners.push_back(std::move(listener));
   }
   if (listeners.empty()) {
     log::error("server.no_listeners", {{"reason", "no listener has a role that is served yet"}});
@@ -100,8 +135,9 @@ int serve(const config::Config& config) {
   for (auto& l : listeners) {
     l->start();
     auto ep = l->local_endpoint();
-    log::info("server.listening",
-              {{"listener", l->name()}, {"address", ep.address().to_string()}, {"port", ep.port()}});
+    log::info(
+        "server.listening",
+        {{"listener", l->name()}, {"address", ep.address().to_string()}, {"port", ep.port()}});
   }
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
@@ -120,6 +156,7 @@ int serve(const config::Config& config) {
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
   io.run();
   for (auto& t : pool) t.join();
+  workers.join();
   log::info("server.stopped");
   return 0;
 }

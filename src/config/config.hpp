@@ -73,6 +73,21 @@ struct Queue {
   bool operator==(const Queue&) const = default;
 };
 
+// Logins (POP3, IMAP, SMTP AUTH): where a password may travel, and how failures are throttled
+// per client IP (net/login_throttle.hpp, docs/config.md).
+struct Auth {
+  // false: USER/PASS/AUTH/LOGIN only over TLS. true: also without TLS when the client's address
+  // is loopback (127.0.0.0/8, ::1), for local webmail and tests.
+  bool plaintext_on_loopback = false;
+  uint32_t max_failures = 10;  // failed logins per IP within failure_window...
+  std::chrono::seconds failure_window{900};
+  std::chrono::seconds lockout{900};      // ...then refused for this long; 0 failures: never
+  std::chrono::seconds failure_delay{2};  // before answering a failure, doubling per failure
+  std::chrono::seconds max_delay{15};     // cap of that delay
+
+  bool operator==(const Auth&) const = default;
+};
+
 struct Log {
   std::string level = "info";   // debug, info, warn, error
   std::string format = "text";  // text, json
@@ -102,6 +117,7 @@ struct Config {
   Limits limits;
   Smtp smtp;
   Queue queue;
+  Auth auth;
   Log log;
   Dns dns;
 

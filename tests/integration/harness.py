@@ -43,7 +43,8 @@ class Heron:
     """One heron process with its own data directory and config."""
 
     def __init__(self, hostname="mx.example.test", address="127.0.0.1", tls=True,
-                 limits=None, smtp=None, extra_listeners=(), keep=False, dns=None):
+                 limits=None, smtp=None, extra_listeners=(), keep=False, dns=None, pop3=False,
+                 auth=None):
         self.dir = tempfile.mkdtemp(prefix="heron-it-")
         self.hostname = hostname
         self.address = address
@@ -53,6 +54,21 @@ class Heron:
         # [dns]: DnsServer.heron_config() from dns_server.py points Heron at a test server.
         self.dns = dict(dns or {})
         self.extra_listeners = list(extra_listeners)
+        # [auth]: e.g. {"plaintext_on_loopback": True, "failure_delay": 0}.
+        self.auth = dict(auth or {})
+        # pop3=True adds a POP3 listener (STLS when tls, else plain) on pop3_port and, with
+        # tls, a POP3S listener (implicit TLS) on pop3s_port.
+        self.pop3_port = self.pop3s_port = None
+        if pop3:
+            self.pop3_port = free_port(address)
+            self.extra_listeners.append({"name": "pop3", "role": "pop3", "address": address,
+                                         "port": self.pop3_port,
+                                         "tls": "starttls" if tls else "none"})
+            if tls:
+                self.pop3s_port = free_port(address)
+                self.extra_listeners.append({"name": "pop3s", "role": "pop3s",
+                                             "address": address, "port": self.pop3s_port,
+                                             "tls": "implicit"})
         self.tls = tls
         self.keep = keep
         self.proc = None
@@ -88,7 +104,7 @@ class Heron:
                 lines += [f"{k} = {toml_value(v)}" for k, v in listener.items()]
                 lines.append("")
             for section, values in (("limits", self.limits), ("smtp", self.smtp),
-                                    ("dns", self.dns)):
+                                    ("auth", self.auth), ("dns", self.dns)):
                 if values:
                     lines.append(f"[{section}]")
                     lines += [f"{k} = {toml_value(v)}" for k, v in values.items()]
