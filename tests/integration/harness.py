@@ -134,6 +134,8 @@ class Heron:
     # -- process ---------------------------------------------------------------------------
 
     def start(self, timeout=20):
+        # The log is appended to across restarts: wait for this start's server.ready.
+        ready_before = self.log_text().count("server.ready")
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen([HERON_BIN, "-c", self.config_path, "serve"],
                                      stdout=log, stderr=log)
@@ -142,7 +144,7 @@ class Heron:
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise AssertionError(f"heron exited with {self.proc.returncode}:\n{self.log_tail()}")
-            if "server.ready" in self.log_text():
+            if self.log_text().count("server.ready") > ready_before:
                 return self
             time.sleep(0.02)
         raise AssertionError("heron did not become ready:\n" + self.log_tail())

@@ -34,6 +34,12 @@ def tls_client_context():
     return ctx
 
 
+def drop(p):
+    """Closes a poplib session's connection without QUIT."""
+    p.file.close()
+    p.sock.close()
+
+
 def plain_b64(authzid, authcid, password):
     return base64.b64encode(f"{authzid}\0{authcid}\0{password}".encode()).decode()
 
@@ -227,7 +233,7 @@ class Pop3CommandsTest(Pop3Base):
         self.login(other, "bob@example.test", "bob-password")
         other.quit()
         # The lock is released when the first session ends, even without QUIT.
-        first.sock.close()
+        drop(first)
         deadline = time.time() + 10
         while True:
             second.user(USER)
@@ -248,9 +254,17 @@ class Pop3CommandsTest(Pop3Base):
         self.login(p)
         p.dele(1)
         p.dele(2)
-        p.sock.close()  # dropped without QUIT: RFC 1939 6, no UPDATE state
-        time.sleep(0.5)
+        drop(p)  # dropped without QUIT: RFC 1939 6, no UPDATE state
+        # The session has ended once its lock is free again; only then is the check fair.
+        deadline = time.time() + 10
+        while "pop3.disconnect" not in self.h.log_text().split("pop3.login")[-1]:
+            self.assertLess(time.time(), deadline, "session did not end")
+            time.sleep(0.05)
         self.assertEqual(self.h.uids(USER), before)
+        p = self.pop3()
+        self.login(p)
+        self.assertEqual(p.stat()[0], 2)
+        p.quit()
 
     def test_deletes_durable_and_uidl_stable_across_kill9(self):
         self.deliver(message(1), message(2), message(3))

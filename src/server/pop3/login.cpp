@@ -32,10 +32,12 @@ asio::awaitable<void> Session::login() {
   }
 
   store::Directory& directory = shared.directory;
-  auto account = co_await net::offload(shared.workers,
-                                       [&directory, user = creds.user, password = creds.password] {
-                                         return directory.authenticate(user, password);
-                                       });
+  // Work lambdas are named locals, never temporaries inside a co_await expression: GCC 12
+  // destroys such temporaries twice (found here as a double free).
+  auto check = [&directory, user = creds.user, password = creds.password] {
+    return directory.authenticate(user, password);
+  };
+  auto account = co_await net::offload(shared.workers, std::move(check));
   if (!account) {
     log::error("pop3.login.lookup_failed", {{"sid", id_}, {"error", account.error().message}});
     refuse("error", "SYS/TEMP", "Authentication is unavailable, try again later");
@@ -61,15 +63,15 @@ asio::awaitable<void> Session::login() {
     store::Mailbox inbox;
     std::vector<store::Message> messages;
   };
-  auto snapshot =
-      co_await net::offload(shared.workers, [&mail, id = acct.id]() -> Result<Snapshot> {
-        auto inbox = mail.find_mailbox(id, "INBOX");
-        if (!inbox) return inbox.error();
-        if (!*inbox) return make_error("the account has no INBOX");
-        auto messages = mail.list_messages((*inbox)->id);
-        if (!messages) return messages.error();
-        return Snapshot{**inbox, std::move(*messages)};
-      });
+  auto list = [&mail, id = acct.id]() -> Result<Snapshot> {
+    auto inbox = mail.find_mailbox(id, "INBOX");
+    if (!inbox) return inbox.error();
+    if (!*inbox) return make_error("the account has no INBOX");
+    auto messages = mail.list_messages((*inbox)->id);
+    if (!messages) return messages.error();
+    return Snapshot{**inbox, std::move(*messages)};
+  };
+  auto snapshot = co_await net::offload(shared.workers, std::move(list));
   if (!snapshot) {
     log::error("pop3.login.maildrop_failed", {{"sid", id_}, {"error", snapshot.error().message}});
     refuse("error", "SYS/TEMP", "Cannot open the maildrop, try again later");

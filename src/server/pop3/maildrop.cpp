@@ -12,8 +12,8 @@ namespace asio = boost::asio;
 asio::awaitable<void> Session::retrieve() {
   const store::Message message = messages_[machine_.pending_index()];
   store::MailStore& mail = server_.shared().mail;
-  auto bytes = co_await net::offload(server_.shared().workers,
-                                     [&mail, message] { return mail.read_message(message); });
+  auto read = [&mail, message] { return mail.read_message(message); };  // see login.cpp
+  auto bytes = co_await net::offload(server_.shared().workers, std::move(read));
   if (!bytes) {
     // Gone meanwhile (expunged over IMAP) or unreadable: the session goes on.
     log::warn(
@@ -38,9 +38,8 @@ asio::awaitable<void> Session::update() {
   // follows is a promise that survives a crash. Messages already expunged over IMAP are
   // skipped by the store, which is what the user wanted anyway.
   store::MailStore& mail = server_.shared().mail;
-  auto removed = co_await net::offload(server_.shared().workers, [&mail, id = mailbox_id_, uids] {
-    return mail.expunge(id, uids, false);
-  });
+  auto expunge = [&mail, id = mailbox_id_, uids] { return mail.expunge(id, uids, false); };
+  auto removed = co_await net::offload(server_.shared().workers, std::move(expunge));
   if (!removed) {
     log::error("pop3.update.failed", {{"sid", id_},
                                       {"user", user_},
