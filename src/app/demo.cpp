@@ -1,5 +1,6 @@
 // `heron serve --demo`: a working server with no setup. The first run makes ./demo-data with
-// a config, a self-signed certificate, the domain example.test and the user
+// a config (an MX listener on 127.0.0.1:2525, POP3 with STLS on 127.0.0.1:1100), a
+// self-signed certificate, the domain example.test and the user
 // demo@example.test, whose generated password is printed once (only its Argon2id hash is
 // kept). Later runs reuse all of it.
 
@@ -29,6 +30,13 @@ config::Config demo_config(const std::filesystem::path& dir) {
   mx.port = 2525;
   mx.tls = config::TlsMode::starttls;
   c.listeners.push_back(mx);
+  config::Listener pop3;
+  pop3.name = "pop3";
+  pop3.role = config::Role::pop3;
+  pop3.address = "127.0.0.1";
+  pop3.port = 1100;
+  pop3.tls = config::TlsMode::starttls;  // passwords only after STLS
+  c.listeners.push_back(pop3);
   return c;
 }
 
@@ -43,7 +51,8 @@ int serve_demo(const std::filesystem::path& demo_dir) {
       std::cerr << "heron: " << r.error().message << "\n";
       return 1;
     }
-    if (auto r = tls::generate_self_signed(kHostname, fresh.tls.cert_file, fresh.tls.key_file); !r) {
+    if (auto r = tls::generate_self_signed(kHostname, fresh.tls.cert_file, fresh.tls.key_file);
+        !r) {
       std::cerr << "heron: " << r.error().message << "\n";
       return 1;
     }
@@ -90,6 +99,7 @@ int serve_demo(const std::filesystem::path& demo_dir) {
   }
   std::cout << "  try: swaks --server 127.0.0.1:2525 --to " << kUser << "\n"
             << "  then: heron -c " << config_file.string() << " message list " << kUser << "\n"
+            << "  or over POP3: openssl s_client -quiet -starttls pop3 -connect 127.0.0.1:1100\n"
             << std::flush;
   return serve(config);
 }

@@ -1,10 +1,12 @@
 """The `heron` command line: config errors, administration commands, and the demo."""
 
 import os
+import poplib
 import re
 import shutil
 import signal
 import smtplib
+import ssl
 import subprocess
 import tempfile
 import time
@@ -101,8 +103,8 @@ class DemoTest(unittest.TestCase):
 
     def test_demo_starts_and_reuses_data(self):
         workdir = tempfile.mkdtemp(prefix="heron-demo-")
-        if free_port() is None or not _port_free(2525):
-            self.skipTest("port 2525 is busy")
+        if free_port() is None or not _port_free(2525) or not _port_free(1100):
+            self.skipTest("port 2525 or 1100 is busy")
         try:
             proc, out = self.run_demo(workdir)
             try:
@@ -110,9 +112,21 @@ class DemoTest(unittest.TestCase):
                 match = re.search(r"user demo@example\.test password (\S+)", out)
                 self.assertIsNotNone(match, out)
                 self.assertIn("127.0.0.1:2525", out)
+                self.assertIn("pop3 on 127.0.0.1:1100 (starttls)", out)
                 with smtplib.SMTP("127.0.0.1", 2525, timeout=10) as s:
                     s.sendmail("someone@remote.test", ["demo@example.test"],
                                b"Subject: demo\r\n\r\nhi\r\n")
+                # The printed password works over POP3 after STLS.
+                ctx = ssl.create_default_context()
+                ctx.check_hostname = False
+                ctx.verify_mode = ssl.CERT_NONE
+                p = poplib.POP3("127.0.0.1", 1100, timeout=10)
+                p.stls(ctx)
+                p.user("demo@example.test")
+                p.pass_(match.group(1))
+                _, lines, _ = p.retr(1)
+                self.assertEqual(lines[-1], b"hi")
+                p.quit()
             finally:
                 self.stop(proc)
             proc, out = self.run_demo(workdir)
