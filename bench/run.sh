@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Entry point for `make bench`:
-#   bench/run.sh            every benchmark: SMTP inbound, then IMAP
+#   bench/run.sh            every benchmark: SMTP inbound, then IMAP, then POP3
 #   bench/run.sh smtp       SMTP inbound only (smtp-sink, Postfix, Heron; bench/smtp_inbound.sh)
 #   bench/run.sh imap       IMAP only (Dovecot, Heron; bench/imap_bench.py)
+#   bench/run.sh pop3       POP3 only (Dovecot, Heron; bench/pop3_bench.py)
 # Builds nothing; HERON_BIN should point at a release build (default build/release/heron,
-# relative to the repository root). Needs root and the Debian postfix and dovecot-imapd
-# packages (tools/install-deps.sh). BENCH_TARGETS may name targets of either benchmark
+# relative to the repository root). Needs root and the Debian postfix, dovecot-imapd and
+# dovecot-pop3d packages (tools/install-deps.sh). BENCH_TARGETS may name targets of either benchmark
 # ("sink postfix dovecot heron"); each benchmark takes the names it knows and is skipped if
 # none is left. See docs/bench.md.
 set -euo pipefail
@@ -23,7 +24,7 @@ targets_for() {
 }
 
 benches=("$@")
-[[ ${#benches[@]} -eq 0 ]] && benches=(smtp imap)
+[[ ${#benches[@]} -eq 0 ]] && benches=(smtp imap pop3)
 rc=0
 for bench in "${benches[@]}"; do
     case $bench in
@@ -35,8 +36,10 @@ for bench in "${benches[@]}"; do
         targets=$(targets_for dovecot heron)
         if [[ -z $targets ]]; then echo "bench: imap skipped (BENCH_TARGETS=$BENCH_TARGETS)" >&2; continue; fi
         BENCH_TARGETS=$targets python3 bench/imap_bench.py || rc=1 ;;
+    pop3)
+        python3 bench/pop3_bench.py || rc=1 ;;
     *)
-        echo "usage: bench/run.sh [smtp|imap]..." >&2
+        echo "usage: bench/run.sh [smtp|imap|pop3]..." >&2
         exit 2 ;;
     esac
 done

@@ -19,6 +19,9 @@ packages=(
   dovecot-imapd
   # a real authoritative DNS server serving the test zones (tests/integration/dns_server.py)
   knot
+  # POP3 clients users run (tests/integration/test_pop3_clients.py), and Dovecot's POP3 for
+  # bench/pop3_bench.py
+  fetchmail getmail6 dovecot-pop3d
 )
 
 missing=()

@@ -1,5 +1,6 @@
 // `heron serve --demo`: a working server with no setup. The first run makes ./demo-data with
-// a config, a self-signed certificate, the domain example.test and the user
+// a config (an MX listener on 127.0.0.1:2525, POP3 with STLS on 127.0.0.1:1100), a
+// self-signed certificate, the domain example.test and the user
 // demo@example.test, whose generated password is printed once (only its Argon2id hash is
 // kept). Later runs reuse all of it.
 
@@ -44,6 +45,13 @@ config::Config demo_config(const std::filesystem::path& dir) {
   c.listeners.push_back(imaps);
   // Every listener is on loopback: let local clients log in without setting up TLS trust.
   c.auth.plaintext_on_loopback = true;
+  config::Listener pop3;
+  pop3.name = "pop3";
+  pop3.role = config::Role::pop3;
+  pop3.address = "127.0.0.1";
+  pop3.port = 1100;
+  pop3.tls = config::TlsMode::starttls;
+  c.listeners.push_back(pop3);
   return c;
 }
 
@@ -107,6 +115,7 @@ int serve_demo(const std::filesystem::path& demo_dir) {
   std::cout << "  try: swaks --server 127.0.0.1:2525 --to " << kUser << "\n"
             << "  then: heron -c " << config_file.string() << " message list " << kUser << "\n"
             << "  or read it over IMAP: 127.0.0.1:1143 (STARTTLS) or 127.0.0.1:1993 (TLS)\n"
+            << "  or over POP3: openssl s_client -quiet -starttls pop3 -connect 127.0.0.1:1100\n"
             << std::flush;
   return serve(config);
 }

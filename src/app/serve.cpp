@@ -8,13 +8,16 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/thread_pool.hpp>
 
 #include "app/commands.hpp"
 #include "base/log.hpp"
-#include "net/blocking.hpp"
 #include "net/limits.hpp"
 #include "net/listener.hpp"
+#include "net/blocking.hpp"
+#include "net/login_throttle.hpp"
 #include "server/imap/server.hpp"
+#include "server/pop3/server.hpp"
 #include "server/smtp/server.hpp"
 #include "tls/context.hpp"
 
@@ -69,45 +72,81 @@ int serve(const config::Config& config) {
     tls = *ctx;
   }
 
+  // Declared before the io_context: session frames it still holds when destroyed release
+  // their maildrop locks into these.
+  // Shared by every protocol that takes a password: failures from one IP count together.
+  net::LoginThrottle throttle({config.auth.max_failures, config.auth.failure_window,
+                               config.auth.lockout, config.auth.failure_delay,
+                               config.auth.max_delay});
+  server::pop3::MaildropLocks maildrop_locks;
+  // Blocking work of the sessions (Argon2id checks, store writes waiting on fsyncs), off the
+  // loop. POP3 posts to `workers`; IMAP to `blocking`, whose more threads let more sessions'
+  // writes meet in one group commit.
+  asio::thread_pool workers(std::max(2u, std::thread::hardware_concurrency()));
+  net::BlockingPool blocking(16);
+
   asio::io_context io;
   net::ConnectionLimits limits(config.limits.max_connections, config.limits.max_connections_per_ip);
-  // Store writes wait for fsyncs and password checks burn CPU: both run here, off the loop.
-  net::BlockingPool blocking(16);
   std::vector<std::unique_ptr<server::smtp::Server>> smtp_servers;
+  std::vector<std::unique_ptr<server::pop3::Server>> pop3_servers;
   std::vector<std::unique_ptr<server::imap::Server>> imap_servers;
   std::vector<std::unique_ptr<net::Listener>> listeners;
 
+  auto add_listener = [&](const config::Listener& l, std::string busy,
+                          net::SessionHandler handler) -> bool {
+    net::tcp::endpoint endpoint(asio::ip::make_address(l.address), l.port);
+    auto listener = std::make_unique<net::Listener>(io, l.name, endpoint, limits, std::move(busy),
+                                                    std::move(handler));
+    if (auto r = listener->open(); !r) {
+      log::error("server.listen.failed", {{"error", r.error().message}});
+      return false;
+    }
+    listeners.push_back(std::move(listener));
+    return true;
+  };
+
   for (const auto& l : config.listeners) {
-    const auto listener_tls = l.tls == config::TlsMode::none ? nullptr : tls;
-    std::string busy;
-    std::function<asio::awaitable<void>(net::Stream)> handler;
-    if (l.role == config::Role::mx) {
-      server::smtp::Settings settings{l, config.hostname, config.limits, config.smtp, listener_tls};
-      auto& srv = smtp_servers.emplace_back(
-          std::make_unique<server::smtp::Server>(settings, *store, *store));
-      busy = srv->busy_reply();
-      handler = [s = srv.get()](net::Stream stream) { return s->serve(std::move(stream)); };
-    } else if (l.role == config::Role::imap || l.role == config::Role::imaps) {
-      server::imap::Settings settings{
-          l,           config.hostname, config.limits,
-          config.imap, listener_tls,    config.auth.plaintext_on_loopback};
+    if (l.role == config::Role::pop3 || l.role == config::Role::pop3s) {
+      server::pop3::Settings settings{l, config.hostname, config.limits, config.auth,
+                                      l.tls == config::TlsMode::none ? nullptr : tls};
+      auto& srv = pop3_servers.emplace_back(std::make_unique<server::pop3::Server>(
+          settings, server::pop3::Shared{*store, *store, throttle, maildrop_locks, workers}));
+      if (!add_listener(l, srv->busy_reply(), [s = srv.get()](net::Stream stream) {
+            return s->serve(std::move(stream));
+          })) {
+        return 1;
+      }
+      continue;
+    }
+    if (l.role == config::Role::imap || l.role == config::Role::imaps) {
+      server::imap::Settings settings{l,           config.hostname,
+                                      config.limits, config.imap,
+                                      l.tls == config::TlsMode::none ? nullptr : tls,
+                                      config.auth.plaintext_on_loopback};
       auto& srv = imap_servers.emplace_back(
           std::make_unique<server::imap::Server>(settings, *store, *store, blocking));
-      busy = srv->busy_reply();
-      handler = [s = srv.get()](net::Stream stream) { return s->serve(std::move(stream)); };
-    } else {
+      if (!add_listener(l, srv->busy_reply(), [s = srv.get()](net::Stream stream) {
+            return s->serve(std::move(stream));
+          })) {
+        return 1;
+      }
+      continue;
+    }
+    if (l.role != config::Role::mx) {
       log::warn("server.listener.skipped", {{"listener", l.name},
                                             {"role", config::role_name(l.role)},
                                             {"reason", "role not implemented yet"}});
       continue;
     }
-    net::tcp::endpoint endpoint(asio::ip::make_address(l.address), l.port);
-    auto listener = std::make_unique<net::Listener>(io, l.name, endpoint, limits, busy, handler);
-    if (auto r = listener->open(); !r) {
-      log::error("server.listen.failed", {{"error", r.error().message}});
+    server::smtp::Settings settings{l, config.hostname, config.limits, config.smtp,
+                                    l.tls == config::TlsMode::none ? nullptr : tls};
+    auto& srv =
+        smtp_servers.emplace_back(std::make_unique<server::smtp::Server>(settings, *store, *store));
+    if (!add_listener(l, srv->busy_reply(), [s = srv.get()](net::Stream stream) {
+          return s->serve(std::move(stream));
+        })) {
       return 1;
     }
-    listeners.push_back(std::move(listener));
   }
   if (listeners.empty()) {
     log::error("server.no_listeners", {{"reason", "no listener has a role that is served yet"}});
@@ -137,6 +176,7 @@ int serve(const config::Config& config) {
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
   io.run();
   for (auto& t : pool) t.join();
+  workers.join();
   log::info("server.stopped");
   return 0;
 }

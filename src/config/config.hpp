@@ -73,11 +73,17 @@ struct Queue {
   bool operator==(const Queue&) const = default;
 };
 
-// Logins on every protocol (IMAP, POP3, SMTP AUTH).
+// Logins (POP3, IMAP, SMTP AUTH): where a password may travel, and how failures are throttled
+// per client IP (net/login_throttle.hpp, docs/config.md).
 struct Auth {
-  // A password may cross without TLS only from a client on a loopback address (tests, a local
-  // webmail). Everywhere else LOGIN/AUTH need TLS (RFC 9051 6.2.3, RFC 8314).
+  // false: USER/PASS/AUTH/LOGIN only over TLS. true: also without TLS when the client's address
+  // is loopback (127.0.0.0/8, ::1), for local webmail and tests.
   bool plaintext_on_loopback = false;
+  uint32_t max_failures = 10;  // failed logins per IP within failure_window...
+  std::chrono::seconds failure_window{900};
+  std::chrono::seconds lockout{900};      // ...then refused for this long; 0 failures: never
+  std::chrono::seconds failure_delay{2};  // before answering a failure, doubling per failure
+  std::chrono::seconds max_delay{15};     // cap of that delay
 
   bool operator==(const Auth&) const = default;
 };

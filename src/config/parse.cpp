@@ -48,6 +48,9 @@ constexpr std::string_view kSizeExpected =
 constexpr std::string_view kDurationExpected =
     "a duration from 1s to 365d: seconds, or a string with an s, m, h or d suffix such as "
     "\"5m\"";
+constexpr std::string_view kDurationOrZeroExpected =
+    "a duration from 0s to 365d: seconds, or a string with an s, m, h or d suffix such as "
+    "\"2s\"";
 constexpr std::string_view kUint32Expected = "an integer from 1 to 4294967295";
 
 // Where a listener's keys came from, for the cross-key checks after the walk.
@@ -118,8 +121,8 @@ class Walker {
 
   void walk(const toml::table& root, Config& out) {
     check_keys(root, "",
-               {"hostname", "data_dir", "tls", "listener", "limits", "smtp", "queue", "log", "dns",
-                "imap", "auth"});
+               {"hostname", "data_dir", "tls", "listener", "limits", "smtp", "queue", "auth", "log",
+                "dns", "imap"});
     if (const auto* n = root.get("hostname")) read_hostname(*n, out.hostname);
     if (const auto* n = root.get("data_dir")) read_path(*n, "data_dir", out.data_dir);
     if (const auto* t = table_at(root, "tls")) read_tls(*t, out.tls);
@@ -131,14 +134,10 @@ class Walker {
         read_bool(*n, "smtp.normalize_bare_line_ends", out.smtp.normalize_bare_line_ends);
     }
     if (const auto* t = table_at(root, "queue")) read_queue(*t, out.queue);
+    if (const auto* t = table_at(root, "auth")) read_auth(*t, out.auth);
     if (const auto* t = table_at(root, "log")) read_log(*t, out.log);
     if (const auto* t = table_at(root, "dns")) read_dns(*t, out.dns);
     if (const auto* t = table_at(root, "imap")) read_imap(*t, out.imap);
-    if (const auto* t = table_at(root, "auth")) {
-      check_keys(*t, "auth", {"plaintext_on_loopback"});
-      if (const auto* n = t->get("plaintext_on_loopback"))
-        read_bool(*n, "auth.plaintext_on_loopback", out.auth.plaintext_on_loopback);
-    }
 
     if (diag_.empty()) cross_check(root, out);
   }
@@ -226,15 +225,17 @@ class Walker {
     out = *v;
   }
 
-  void read_duration(const toml::node& node, std::string_view path, std::chrono::seconds& out) {
+  // zero_ok: "0s" is accepted (it switches something off, e.g. auth.failure_delay).
+  void read_duration(const toml::node& node, std::string_view path, std::chrono::seconds& out,
+                     bool zero_ok = false) {
     std::optional<std::chrono::seconds> v;
     if (const auto* i = node.as_integer()) {
       v = std::chrono::seconds(i->get());
     } else if (const auto* s = node.as_string()) {
       v = parse_duration(s->get());
     }
-    if (!v || v->count() < 1 || *v > kMaxDuration)
-      return diag_.expected(node, path, kDurationExpected);
+    if (!v || v->count() < (zero_ok ? 0 : 1) || *v > kMaxDuration)
+      return diag_.expected(node, path, zero_ok ? kDurationOrZeroExpected : kDurationExpected);
     out = *v;
   }
 
@@ -347,6 +348,21 @@ class Walker {
         diag_.expected(*n, "imap.idle_timeout", "a duration of at least 1m (RFC 9051: 30m)");
       }
     }
+  }
+
+  void read_auth(const toml::table& t, Auth& out) {
+    check_keys(t, "auth",
+               {"plaintext_on_loopback", "max_failures", "failure_window", "lockout",
+                "failure_delay", "max_delay"});
+    if (const auto* n = t.get("plaintext_on_loopback"))
+      read_bool(*n, "auth.plaintext_on_loopback", out.plaintext_on_loopback);
+    if (const auto* n = t.get("max_failures")) read_u32(*n, "auth.max_failures", out.max_failures);
+    if (const auto* n = t.get("failure_window"))
+      read_duration(*n, "auth.failure_window", out.failure_window);
+    if (const auto* n = t.get("lockout")) read_duration(*n, "auth.lockout", out.lockout);
+    if (const auto* n = t.get("failure_delay"))
+      read_duration(*n, "auth.failure_delay", out.failure_delay, true);
+    if (const auto* n = t.get("max_delay")) read_duration(*n, "auth.max_delay", out.max_delay);
   }
 
   void read_dns(const toml::table& t, Dns& out) {

@@ -160,8 +160,14 @@ std::string to_toml(const Config& c) {
   line("max_connections", std::to_string(q.max_connections));
   line("max_connections_per_destination", std::to_string(q.max_connections_per_destination));
 
+  const Auth& a = c.auth;
   out += "\n[auth]\n";
-  line("plaintext_on_loopback", c.auth.plaintext_on_loopback ? "true" : "false");
+  line("plaintext_on_loopback", a.plaintext_on_loopback ? "true" : "false");
+  line("max_failures", std::to_string(a.max_failures));
+  line("failure_window", toml_string(format_duration(a.failure_window)));
+  line("lockout", toml_string(format_duration(a.lockout)));
+  line("failure_delay", toml_string(format_duration(a.failure_delay)));
+  line("max_delay", toml_string(format_duration(a.max_delay)));
 
   out += "\n[imap]\n";
   line("max_line_length", size_value(c.imap.max_line_length));

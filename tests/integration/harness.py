@@ -43,8 +43,8 @@ class Heron:
     """One heron process with its own data directory and config."""
 
     def __init__(self, hostname="mx.example.test", address="127.0.0.1", tls=True,
-                 limits=None, smtp=None, extra_listeners=(), keep=False, dns=None,
-                 imap=False, sections=None):
+                 limits=None, smtp=None, extra_listeners=(), keep=False, dns=None, pop3=False,
+                 auth=None, imap=False, sections=None):
         self.dir = tempfile.mkdtemp(prefix="heron-it-")
         self.hostname = hostname
         self.address = address
@@ -54,9 +54,26 @@ class Heron:
         # [dns]: DnsServer.heron_config() from dns_server.py points Heron at a test server.
         self.dns = dict(dns or {})
         self.extra_listeners = list(extra_listeners)
-        # imap=True: an IMAP listener with STARTTLS (imap_port) and one with implicit TLS
-        # (imaps_port), passwords allowed in the clear from loopback ([auth]).
+        # [auth]: e.g. {"plaintext_on_loopback": True, "failure_delay": 0}.
+        self.auth = dict(auth or {})
+        # pop3=True adds a POP3 listener (STLS when tls, else plain) on pop3_port and, with
+        # tls, a POP3S listener (implicit TLS) on pop3s_port.
+        self.pop3_port = self.pop3s_port = None
+        if pop3:
+            self.pop3_port = free_port(address)
+            self.extra_listeners.append({"name": "pop3", "role": "pop3", "address": address,
+                                         "port": self.pop3_port,
+                                         "tls": "starttls" if tls else "none"})
+            if tls:
+                self.pop3s_port = free_port(address)
+                self.extra_listeners.append({"name": "pop3s", "role": "pop3s",
+                                             "address": address, "port": self.pop3s_port,
+                                             "tls": "implicit"})
+        # Other sections, e.g. {"imap": {"max_mailboxes": 10}}; an "auth" one joins [auth].
         self.sections = {k: dict(v) for k, v in (sections or {}).items()}
+        self.auth.update(self.sections.pop("auth", {}))
+        # imap=True: an IMAP listener with STARTTLS (imap_port) and one with implicit TLS
+        # (imaps_port), passwords allowed in the clear from loopback unless [auth] says no.
         if imap:
             self.imap_port = free_port(address)
             self.imaps_port = free_port(address)
@@ -67,7 +84,7 @@ class Heron:
                 self.extra_listeners += [
                     {"name": "imaps", "role": "imaps", "address": address,
                      "port": self.imaps_port, "tls": "implicit"}]
-            self.sections.setdefault("auth", {}).setdefault("plaintext_on_loopback", True)
+            self.auth.setdefault("plaintext_on_loopback", True)
         self.tls = tls
         self.keep = keep
         self.proc = None
@@ -103,7 +120,8 @@ class Heron:
                 lines += [f"{k} = {toml_value(v)}" for k, v in listener.items()]
                 lines.append("")
             for section, values in (("limits", self.limits), ("smtp", self.smtp),
-                                    ("dns", self.dns), *self.sections.items()):
+                                    ("auth", self.auth), ("dns", self.dns),
+                                    *self.sections.items()):
                 if values:
                     lines.append(f"[{section}]")
                     lines += [f"{k} = {toml_value(v)}" for k, v in values.items()]
@@ -133,6 +151,8 @@ class Heron:
     # -- process ---------------------------------------------------------------------------
 
     def start(self, timeout=20):
+        # The log is appended to across restarts: wait for this start's server.ready.
+        ready_before = self.log_text().count("server.ready")
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen([HERON_BIN, "-c", self.config_path, "serve"],
                                      stdout=log, stderr=log)
@@ -141,7 +161,7 @@ class Heron:
         while time.time() < deadline:
             if self.proc.poll() is not None:
                 raise AssertionError(f"heron exited with {self.proc.returncode}:\n{self.log_tail()}")
-            if "server.ready" in self.log_text():
+            if self.log_text().count("server.ready") > ready_before:
                 return self
             time.sleep(0.02)
         raise AssertionError("heron did not become ready:\n" + self.log_tail())

@@ -2,10 +2,12 @@
 
 import imaplib
 import os
+import poplib
 import re
 import shutil
 import signal
 import smtplib
+import ssl
 import subprocess
 import tempfile
 import time
@@ -102,8 +104,8 @@ class DemoTest(unittest.TestCase):
 
     def test_demo_starts_and_reuses_data(self):
         workdir = tempfile.mkdtemp(prefix="heron-demo-")
-        if free_port() is None or not all(_port_free(p) for p in (2525, 1143, 1993)):
-            self.skipTest("a demo port (2525, 1143, 1993) is busy")
+        if free_port() is None or not all(_port_free(p) for p in (2525, 1143, 1993, 1100)):
+            self.skipTest("a demo port (2525, 1143, 1993, 1100) is busy")
         try:
             proc, out = self.run_demo(workdir)
             try:
@@ -111,6 +113,7 @@ class DemoTest(unittest.TestCase):
                 match = re.search(r"user demo@example\.test password (\S+)", out)
                 self.assertIsNotNone(match, out)
                 self.assertIn("127.0.0.1:2525", out)
+                self.assertIn("pop3 on 127.0.0.1:1100 (starttls)", out)
                 with smtplib.SMTP("127.0.0.1", 2525, timeout=10) as s:
                     s.sendmail("someone@remote.test", ["demo@example.test"],
                                b"Subject: demo\r\n\r\nhi\r\n")
@@ -120,6 +123,17 @@ class DemoTest(unittest.TestCase):
                 typ, data = m.select("INBOX")
                 self.assertEqual(data, [b"1"])
                 m.logout()
+                # The printed password works over POP3 after STLS.
+                ctx = ssl.create_default_context()
+                ctx.check_hostname = False
+                ctx.verify_mode = ssl.CERT_NONE
+                p = poplib.POP3("127.0.0.1", 1100, timeout=10)
+                p.stls(ctx)
+                p.user("demo@example.test")
+                p.pass_(match.group(1))
+                _, lines, _ = p.retr(1)
+                self.assertEqual(lines[-1], b"hi")
+                p.quit()
             finally:
                 self.stop(proc)
             proc, out = self.run_demo(workdir)

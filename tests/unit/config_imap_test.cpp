@@ -40,18 +40,6 @@ TEST(ConfigImap, ValuesAndRoundTrip) {
   EXPECT_EQ(again->imap, r->imap);
 }
 
-TEST(ConfigAuth, PlaintextOnLoopbackIsOffByDefault) {
-  auto d = parse("", "heron.toml");
-  ASSERT_TRUE(d);
-  EXPECT_FALSE(d->auth.plaintext_on_loopback);
-  auto r = parse("[auth]\nplaintext_on_loopback = true\n", "heron.toml");
-  ASSERT_TRUE(r) << r.error().message;
-  EXPECT_TRUE(r->auth.plaintext_on_loopback);
-  EXPECT_EQ(parse(to_toml(*r), "again.toml")->auth, r->auth);
-  EXPECT_EQ(error_of("[auth]\nplaintext_on_loopback = 1\n"),
-            "heron.toml:2:25: auth.plaintext_on_loopback: expected true or false, got 1");
-}
-
 TEST(ConfigImap, OutOfRangeIsRefusedWithPosition) {
   EXPECT_EQ(error_of("[imap]\nmax_line_length = 100\n"),
             "heron.toml:2:19: imap.max_line_length: expected a size from 1K to 16M, got 100");

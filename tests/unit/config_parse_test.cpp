@@ -525,6 +525,7 @@ TEST(ConfigExamples, PackagedConfigLoads) {
   Config defaults;  // every other value there is the default, written out
   EXPECT_EQ(r->limits, defaults.limits);
   EXPECT_EQ(r->smtp, defaults.smtp);
+  EXPECT_EQ(r->auth, defaults.auth);
   EXPECT_EQ(r->log, defaults.log);
 }
 
@@ -537,7 +538,8 @@ TEST(ConfigExamples, DocumentedExampleParses) {
   const size_t end = doc.find("```", begin);
   auto r = parse(std::string_view(doc).substr(begin, end - begin), "config.md");
   ASSERT_TRUE(r) << r.error().message;
-  EXPECT_EQ(r->listeners.size(), 4u);
+  EXPECT_EQ(r->listeners.size(), 5u);
+  EXPECT_EQ(r->auth, Config{}.auth);
 }
 
 }  // namespace

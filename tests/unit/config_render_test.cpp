@@ -70,6 +70,7 @@ TEST(ConfigRender, OddValuesRoundTrip) {
   c.limits.session_timeout = std::chrono::days(365);
   c.smtp.normalize_bare_line_ends = true;
   c.log = {"debug", "json"};
+  c.auth = {true, 3, 61s, 2h, 0s, 1min};
   expect_round_trip(c);
 
   c.limits.max_message_size = std::numeric_limits<uint64_t>::max();  // beyond a TOML integer

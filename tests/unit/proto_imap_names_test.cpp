@@ -1,11 +1,10 @@
-// Modified UTF-7 mailbox names, IMAP dates, sequence sets, and SASL PLAIN.
+// Modified UTF-7 mailbox names, IMAP dates and sequence sets.
 
 #include <gtest/gtest.h>
 
 #include "proto/imap/datetime.hpp"
 #include "proto/imap/mailbox_name.hpp"
 #include "proto/imap/sequence_set.hpp"
-#include "proto/sasl/plain.hpp"
 
 namespace heron::proto {
 namespace {
@@ -65,24 +64,6 @@ TEST(ImapSequenceSet, ResolveAndFormat) {
   EXPECT_EQ(imap::format_numbers({1, 2, 3, 7, 9, 10}), "1:3,7,9:10");
   EXPECT_EQ(imap::format_numbers({}), "");
   EXPECT_EQ(imap::format_numbers({4}), "4");
-}
-
-TEST(SaslPlain, DecodesAndChecksAuthzid) {
-  // "\0ann@example.test\0secret"
-  auto c = sasl::decode_plain("AGFubkBleGFtcGxlLnRlc3QAc2VjcmV0");
-  ASSERT_TRUE(c);
-  EXPECT_EQ(c->user, "ann@example.test");
-  EXPECT_EQ(c->password, "secret");
-  // authzid equal to authcid is fine, another one is not: "bob\0ann\0pw" / "ann\0ann\0pw"
-  EXPECT_FALSE(sasl::decode_plain("Ym9iAGFubgBwdw=="));
-  EXPECT_TRUE(sasl::decode_plain("YW5uAGFubgBwdw=="));
-  EXPECT_FALSE(sasl::decode_plain("="));
-  EXPECT_FALSE(sasl::decode_plain("AGFubgA="));  // empty password
-  EXPECT_FALSE(sasl::decode_plain("AGFubgBw dw=="));  // not base64
-  EXPECT_FALSE(sasl::decode_plain("YW5u"));  // no NULs
-  EXPECT_EQ(sasl::decode_base64_strict("YQ=="), "a");
-  EXPECT_FALSE(sasl::decode_base64_strict("YQ="));
-  EXPECT_FALSE(sasl::decode_base64_strict("Y=Q="));
 }
 
 }  // namespace

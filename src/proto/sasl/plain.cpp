@@ -1,66 +1,74 @@
 #include "proto/sasl/plain.hpp"
 
-#include <cstdint>
+#include "base/base64.hpp"
+#include "base/strings.hpp"
 
-namespace heron::proto::sasl {
-namespace {
+namespace heron::sasl {
 
-constexpr size_t kMaxResponse = 4096;  // octets of base64; RFC 4616 fields are 255 each
-
-int value_of(char c) {
-  if (c >= 'A' && c <= 'Z') return c - 'A';
-  if (c >= 'a' && c <= 'z') return c - 'a' + 26;
-  if (c >= '0' && c <= '9') return c - '0' + 52;
-  if (c == '+') return 62;
-  if (c == '/') return 63;
-  return -1;
-}
-
-}  // namespace
-
-std::optional<std::string> decode_base64_strict(std::string_view in) {
-  if (in.size() % 4 != 0) return std::nullopt;
-  std::string out;
-  out.reserve(in.size() / 4 * 3);
-  for (size_t i = 0; i < in.size(); i += 4) {
-    const bool last = i + 4 == in.size();
-    int v[4];
-    int pad = 0;
-    for (int k = 0; k < 4; ++k) {
-      const char c = in[i + static_cast<size_t>(k)];
-      if (c == '=' && last && k >= 2) {
-        v[k] = 0;
-        ++pad;
-        continue;
-      }
-      if (pad > 0) return std::nullopt;  // data after padding
-      v[k] = value_of(c);
-      if (v[k] < 0) return std::nullopt;
-    }
-    const uint32_t n = (static_cast<uint32_t>(v[0]) << 18) | (static_cast<uint32_t>(v[1]) << 12) |
-                       (static_cast<uint32_t>(v[2]) << 6) | static_cast<uint32_t>(v[3]);
-    out += static_cast<char>((n >> 16) & 0xff);
-    if (pad < 2) out += static_cast<char>((n >> 8) & 0xff);
-    if (pad < 1) out += static_cast<char>(n & 0xff);
+ClientResponse decode_response(std::string_view line, bool initial) {
+  ClientResponse r;
+  if (line == "*") {
+    r.status = ClientResponse::Status::cancelled;
+    return r;
   }
-  return out;
-}
-
-std::optional<PlainCredentials> decode_plain(std::string_view base64) {
-  if (base64.empty() || base64 == "=" || base64.size() > kMaxResponse) return std::nullopt;
-  auto raw = decode_base64_strict(base64);
-  if (!raw) return std::nullopt;
-  const size_t first = raw->find('\0');
-  if (first == std::string::npos) return std::nullopt;
-  const size_t second = raw->find('\0', first + 1);
-  if (second == std::string::npos || raw->find('\0', second + 1) != std::string::npos) {
-    return std::nullopt;
+  if (initial && line == "=") {
+    r.status = ClientResponse::Status::data;  // RFC 5034 4: a zero-length initial response
+    return r;
   }
-  std::string authzid = raw->substr(0, first);
-  PlainCredentials c{raw->substr(first + 1, second - first - 1), raw->substr(second + 1)};
-  if (c.user.empty() || c.password.empty()) return std::nullopt;
-  if (!authzid.empty() && authzid != c.user) return std::nullopt;
-  return c;
+  if (line.size() > kMaxResponseLine) return r;
+  auto bytes = base64::decode(line);
+  if (!bytes) return r;
+  r.status = ClientResponse::Status::data;
+  r.data = std::move(*bytes);
+  return r;
 }
 
-}  // namespace heron::proto::sasl
+PlainResult parse_plain(std::string_view message) {
+  PlainResult r;
+  // message = [authzid] UTF8NUL authcid UTF8NUL passwd: exactly two NULs.
+  const size_t first = message.find('\0');
+  if (first == std::string_view::npos) {
+    r.reason = "no NUL separator";
+    return r;
+  }
+  const size_t second = message.find('\0', first + 1);
+  if (second == std::string_view::npos) {
+    r.reason = "one NUL separator";
+    return r;
+  }
+  if (message.find('\0', second + 1) != std::string_view::npos) {
+    r.reason = "more than two NUL separators";
+    return r;
+  }
+  std::string_view authzid = message.substr(0, first);
+  std::string_view authcid = message.substr(first + 1, second - first - 1);
+  std::string_view password = message.substr(second + 1);
+  if (authzid.size() > kMaxPlainField || authcid.size() > kMaxPlainField ||
+      password.size() > kMaxPlainField) {
+    r.status = PlainResult::Status::too_long;
+    r.reason = "a field over 255 octets";
+    return r;
+  }
+  if (authcid.empty() || password.empty()) {
+    r.reason = "empty authcid or password";
+    return r;
+  }
+  if (!str::is_valid_utf8(authzid) || !str::is_valid_utf8(authcid) ||
+      !str::is_valid_utf8(password)) {
+    r.reason = "not UTF-8";
+    return r;
+  }
+  // Addresses compare case-insensitively (store/directory.hpp), so "Bob@x" may act as "bob@x".
+  if (!authzid.empty() && !str::iequals(authzid, authcid)) {
+    r.status = PlainResult::Status::authzid_refused;
+    r.reason = "authzid differs from authcid";
+    return r;
+  }
+  r.status = PlainResult::Status::ok;
+  r.credentials.authzid = std::string(authzid);
+  r.credentials.authcid = std::string(authcid);
+  r.credentials.password = std::string(password);
+  return r;
+}
+
+}  // namespace heron::sasl

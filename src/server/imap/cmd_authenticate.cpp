@@ -18,7 +18,8 @@ asio::awaitable<void> Session::cmd_authenticate(Command& c) {
     co_return;
   }
   std::string response;
-  if (c.initial_response) {
+  const bool initial = c.initial_response.has_value();
+  if (initial) {
     response = *c.initial_response;
   } else {
     raw("+ \r\n");
@@ -42,17 +43,20 @@ asio::awaitable<void> Session::cmd_authenticate(Command& c) {
       }
     }
   }
-  if (response == "*") {
+  const auto decoded = sasl::decode_response(response, initial);
+  if (decoded.status == sasl::ClientResponse::Status::cancelled) {
     bad(c.tag, "Authentication cancelled");
     co_return;
   }
-  auto credentials = proto::sasl::decode_plain(response);
-  if (!credentials) {
+  const auto plain = decoded.status == sasl::ClientResponse::Status::data
+                         ? sasl::parse_plain(decoded.data)
+                         : sasl::PlainResult{};
+  if (plain.status != sasl::PlainResult::Status::ok) {
     // RFC 4959 / 9051: a malformed response is a failed authentication.
     no(c.tag, "[AUTHENTICATIONFAILED] Invalid credentials");
     co_return;
   }
-  co_await log_in(c.tag, std::move(credentials->user), std::move(credentials->password));
+  co_await log_in(c.tag, plain.credentials.authcid, plain.credentials.password);
 }
 
 }  // namespace heron::server::imap

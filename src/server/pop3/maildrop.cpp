@@ -1,0 +1,59 @@
+// RETR/TOP reads and the UPDATE state (RFC 1939 6): removal of the marked messages, durable
+// before the +OK.
+#include "base/log.hpp"
+#include "base/metrics.hpp"
+#include "net/offload.hpp"
+#include "server/pop3/session.hpp"
+
+namespace heron::server::pop3 {
+
+namespace asio = boost::asio;
+
+asio::awaitable<void> Session::retrieve() {
+  const store::Message message = messages_[machine_.pending_index()];
+  store::MailStore& mail = server_.shared().mail;
+  auto read = [&mail, message] { return mail.read_message(message); };  // see login.cpp
+  auto bytes = co_await net::offload(server_.shared().workers, std::move(read));
+  if (!bytes) {
+    // Gone meanwhile (expunged over IMAP) or unreadable: the session goes on.
+    log::warn(
+        "pop3.retr.failed",
+        {{"sid", id_}, {"user", user_}, {"uid", message.uid}, {"error", bytes.error().message}});
+    metrics::inc("heron_pop3_rejects_total", "reason", "read_failed");
+    machine_.retrieve_failed();
+    co_return;
+  }
+  ++retrieved_;
+  metrics::inc("heron_pop3_messages_retrieved_total");
+  machine_.answer_retrieve(*bytes);
+}
+
+asio::awaitable<void> Session::update() {
+  const std::vector<uint32_t> uids = machine_.deleted_uids();
+  if (uids.empty()) {
+    machine_.update_done(true);
+    co_return;
+  }
+  // The store commits the removal (WAL, synchronous=FULL) before it returns: the +OK that
+  // follows is a promise that survives a crash. Messages already expunged over IMAP are
+  // skipped by the store, which is what the user wanted anyway.
+  store::MailStore& mail = server_.shared().mail;
+  auto expunge = [&mail, id = mailbox_id_, uids] { return mail.expunge(id, uids, false); };
+  auto removed = co_await net::offload(server_.shared().workers, std::move(expunge));
+  if (!removed) {
+    log::error("pop3.update.failed", {{"sid", id_},
+                                      {"user", user_},
+                                      {"marked", uids.size()},
+                                      {"error", removed.error().message}});
+    metrics::inc("heron_pop3_rejects_total", "reason", "update_failed");
+    machine_.update_done(false);
+    co_return;
+  }
+  removed_ = removed->size();
+  metrics::inc("heron_pop3_messages_deleted_total", {}, {}, removed_);
+  log::info("pop3.update",
+            {{"sid", id_}, {"user", user_}, {"marked", uids.size()}, {"removed", removed_}});
+  machine_.update_done(true);
+}
+
+}  // namespace heron::server::pop3
