@@ -153,6 +153,8 @@ class DemoTest(unittest.TestCase):
 def _port_free(port):
     import socket
     with socket.socket() as s:
+        # As the server binds: connections of an earlier run in TIME_WAIT do not block it.
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             s.bind(("127.0.0.1", port))
             return True
