@@ -124,7 +124,7 @@ int serve(const config::Config& config) {
                                       l.tls == config::TlsMode::none ? nullptr : tls,
                                       config.auth.plaintext_on_loopback};
       auto& srv = imap_servers.emplace_back(
-          std::make_unique<server::imap::Server>(settings, *store, *store, blocking));
+          std::make_unique<server::imap::Server>(settings, *store, *store, blocking, throttle));
       if (!add_listener(l, srv->busy_reply(), [s = srv.get()](net::Stream stream) {
             return s->serve(std::move(stream));
           })) {

@@ -1,6 +1,8 @@
 // LOGIN (RFC 9051 6.2.3) and the login both it and AUTHENTICATE end in. Passwords are checked
-// off the event loop (Argon2id takes tens of milliseconds). A failure costs the client a
-// growing pause, and the third failure on one connection ends it, so guessing is slow.
+// off the event loop (Argon2id takes tens of milliseconds). Failures count per client IP in
+// the throttle shared with POP3 (net/login_throttle.hpp, [auth]): each is answered after a
+// growing pause, an address over the limit is refused without a password check, and the third
+// failure on one connection ends it.
 
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
@@ -30,6 +32,14 @@ asio::awaitable<void> Session::log_in(std::string_view tag, std::string user,
     metrics::inc("heron_imap_logins_total", "result", "privacy_required");
     co_return;
   }
+  net::LoginThrottle& throttle = server_.throttle();
+  if (const auto verdict = throttle.check(ip_); !verdict.allowed) {
+    log::info("imap.login", {{"sid", id_}, {"ip", ip_}, {"user", user}, {"result", "locked_out"}});
+    metrics::inc("heron_imap_logins_total", "result", "locked_out");
+    no(tag, "[UNAVAILABLE] Too many failed logins, try again in " +
+                std::to_string(verdict.retry_after.count()) + " seconds");
+    co_return;
+  }
   store::Directory& directory = server_.directory();
   // Named, not a temporary: GCC 12 destroys a lambda temporary in a co_await twice.
   auto work = [&directory, user, password] { return directory.authenticate(user, password); };
@@ -43,9 +53,9 @@ asio::awaitable<void> Session::log_in(std::string_view tag, std::string user,
     ++failed_logins_;
     log::info("imap.login", {{"sid", id_}, {"ip", ip_}, {"user", user}, {"result", "failed"}});
     metrics::inc("heron_imap_logins_total", "result", "failed");
-    // The pause before the answer: 1 s, 2 s, 4 s.
+    // The pause before the answer, growing with the address's failures.
     asio::steady_timer pause(stream_.socket().get_executor());
-    pause.expires_after(std::chrono::seconds(1u << (failed_logins_ - 1)));
+    pause.expires_after(throttle.failed(ip_));
     boost::system::error_code ec;
     co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     no(tag, "[AUTHENTICATIONFAILED] Invalid credentials");
@@ -55,6 +65,7 @@ asio::awaitable<void> Session::log_in(std::string_view tag, std::string user,
     }
     co_return;
   }
+  throttle.succeeded(ip_);
   account_ = std::move(**account);
   state_ = State::authenticated;
   log::info("imap.login",

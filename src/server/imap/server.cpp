@@ -5,8 +5,12 @@
 namespace heron::server::imap {
 
 Server::Server(Settings settings, store::Directory& directory, store::MailStore& mail,
-               net::BlockingPool& blocking)
-    : settings_(std::move(settings)), directory_(directory), mail_(mail), blocking_(blocking) {}
+               net::BlockingPool& blocking, net::LoginThrottle& throttle)
+    : settings_(std::move(settings)),
+      directory_(directory),
+      mail_(mail),
+      blocking_(blocking),
+      throttle_(throttle) {}
 
 boost::asio::awaitable<void> Server::serve(net::Stream stream) {
   auto session = std::make_shared<Session>(*this, std::move(stream));

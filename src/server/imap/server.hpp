@@ -17,6 +17,7 @@
 
 #include "config/config.hpp"
 #include "net/blocking.hpp"
+#include "net/login_throttle.hpp"
 #include "net/stream.hpp"
 #include "store/directory.hpp"
 #include "store/mail_store.hpp"
@@ -36,8 +37,9 @@ struct Settings {
 
 class Server {
  public:
+  // throttle: failed logins per client IP, shared with POP3 (net/login_throttle.hpp).
   Server(Settings settings, store::Directory& directory, store::MailStore& mail,
-         net::BlockingPool& blocking);
+         net::BlockingPool& blocking, net::LoginThrottle& throttle);
 
   // Serves one accepted connection until it closes.
   boost::asio::awaitable<void> serve(net::Stream stream);
@@ -49,12 +51,14 @@ class Server {
   store::Directory& directory() { return directory_; }
   store::MailStore& mail() { return mail_; }
   net::BlockingPool& blocking() { return blocking_; }
+  net::LoginThrottle& throttle() { return throttle_; }
 
  private:
   Settings settings_;
   store::Directory& directory_;
   store::MailStore& mail_;
   net::BlockingPool& blocking_;
+  net::LoginThrottle& throttle_;
 };
 
 }  // namespace heron::server::imap
