@@ -9,11 +9,28 @@ namespace heron::server::pop3 {
 
 namespace asio = boost::asio;
 
+namespace {
+
+// Messages up to this size are read on the session's strand: reading an immutable blob file,
+// normally from the page cache, costs less than two thread hand-offs, which on a busy machine
+// each wait for the scheduler (measured with bench/pop3_bench.py: docs/bench.md). SMTP's
+// recipient lookups are synchronous on the strand for the same reason. Larger messages, whose
+// read may take long, go to the worker pool.
+constexpr uint64_t kInlineReadMax = 256 * 1024;
+
+}  // namespace
+
 asio::awaitable<void> Session::retrieve() {
-  const store::Message message = messages_[machine_.pending_index()];
+  const store::Message& message = messages_[machine_.pending_index()];
   store::MailStore& mail = server_.shared().mail;
-  auto read = [&mail, message] { return mail.read_message(message); };  // see login.cpp
-  auto bytes = co_await net::offload(server_.shared().workers, std::move(read));
+  std::optional<Result<std::string>> read_result;
+  if (message.size <= kInlineReadMax) {
+    read_result.emplace(mail.read_message(message));
+  } else {
+    auto read = [&mail, copy = message] { return mail.read_message(copy); };  // see login.cpp
+    read_result.emplace(co_await net::offload(server_.shared().workers, std::move(read)));
+  }
+  Result<std::string>& bytes = *read_result;
   if (!bytes) {
     // Gone meanwhile (expunged over IMAP) or unreadable: the session goes on.
     log::warn(
