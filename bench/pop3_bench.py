@@ -357,7 +357,7 @@ max_connections_per_ip = 100
 plaintext_on_loopback = true
 
 [log]
-level = "warn"
+level = "info"
 """)
         self.cli("domain", "add", DOMAIN)
         for i in range(CLIENTS):

@@ -55,6 +55,7 @@ asio::awaitable<void> Session::update() {
   // follows is a promise that survives a crash. Messages already expunged over IMAP are
   // skipped by the store, which is what the user wanted anyway.
   store::MailStore& mail = server_.shared().mail;
+  const auto started = std::chrono::steady_clock::now();
   auto expunge = [&mail, id = mailbox_id_, uids] { return mail.expunge(id, uids, false); };
   auto removed = co_await net::offload(server_.shared().workers, std::move(expunge));
   if (!removed) {
@@ -68,8 +69,12 @@ asio::awaitable<void> Session::update() {
   }
   removed_ = removed->size();
   metrics::inc("heron_pop3_messages_deleted_total", {}, {}, removed_);
-  log::info("pop3.update",
-            {{"sid", id_}, {"user", user_}, {"marked", uids.size()}, {"removed", removed_}});
+  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                      std::chrono::steady_clock::now() - started)
+                      .count();
+  log::info(
+      "pop3.update",
+      {{"sid", id_}, {"user", user_}, {"marked", uids.size()}, {"removed", removed_}, {"ms", ms}});
   machine_.update_done(true);
 }
 
