@@ -78,7 +78,9 @@ int serve(const config::Config& config) {
                                config.auth.max_delay});
   server::pop3::MaildropLocks maildrop_locks;
   // Blocking work of the sessions (Argon2id checks, synchronous store calls), off the loop.
-  asio::thread_pool workers(std::max(2u, std::thread::hardware_concurrency()));
+  // More threads than cores: most of the work waits on the store's commits, and concurrent
+  // store writes share one commit (group commit) only if they are submitted together.
+  asio::thread_pool workers(std::max(8u, 2 * std::thread::hardware_concurrency()));
 
   asio::io_context io;
   net::ConnectionLimits limits(config.limits.max_connections, config.limits.max_connections_per_ip);
