@@ -149,11 +149,13 @@ def client(port, account, go, results):
         return reply
 
     ok(line())
+    t_login = time.time()
     sock.sendall(f"USER {account}\r\nPASS {PASSWORD}\r\n".encode())
     ok(line())
     ok(line())
     sock.sendall(b"STAT\r\n")
     count = int(ok(line()).split()[1])
+    t_loop = time.time()
     octets = 0
     for n in range(1, count + 1):
         if PIPELINE:
@@ -167,11 +169,12 @@ def client(port, account, go, results):
             octets += multiline()
             sock.sendall(f"DELE {n}\r\n".encode())
             ok(line())
+    t_quit = time.time()
     sock.sendall(b"QUIT\r\n")
     ok(line())
     end = time.time()
     sock.close()
-    results.put((count, octets, end))
+    results.put((count, octets, end, t_loop - t_login, t_quit - t_loop, end - t_quit))
 
 
 def run_load(port):
@@ -193,6 +196,8 @@ def run_load(port):
     count = sum(g[0] for g in got)
     octets = sum(g[1] for g in got)
     wall = max(g[2] for g in got) - start
+    log(f"  per client, longest: login {max(g[3] for g in got):.2f}s, RETR+DELE "
+        f"{max(g[4] for g in got):.2f}s, QUIT {max(g[5] for g in got):.2f}s")
     return count, octets, wall
 
 
@@ -352,7 +357,7 @@ max_connections_per_ip = 100
 plaintext_on_loopback = true
 
 [log]
-level = "warn"
+level = "info"
 """)
         self.cli("domain", "add", DOMAIN)
         for i in range(CLIENTS):

@@ -79,11 +79,10 @@ int serve(const config::Config& config) {
                                config.auth.lockout, config.auth.failure_delay,
                                config.auth.max_delay});
   server::pop3::MaildropLocks maildrop_locks;
-  // Blocking work of the sessions (Argon2id checks, store writes waiting on fsyncs), off the
-  // loop. POP3 posts to `workers`; IMAP to `blocking`, whose more threads let more sessions'
-  // writes meet in one group commit.
-  asio::thread_pool workers(std::max(2u, std::thread::hardware_concurrency()));
-  net::BlockingPool blocking(16);
+  // Blocking work of the sessions (Argon2id checks, store calls waiting on fsyncs), off the
+  // loop. More threads than cores: most of the work waits on the store's commits, and
+  // concurrent store writes share one commit (group commit) only if they are submitted together.
+  net::BlockingPool blocking(std::max(16u, 2 * std::thread::hardware_concurrency()));
 
   asio::io_context io;
   net::ConnectionLimits limits(config.limits.max_connections, config.limits.max_connections_per_ip);
@@ -110,7 +109,7 @@ int serve(const config::Config& config) {
       server::pop3::Settings settings{l, config.hostname, config.limits, config.auth,
                                       l.tls == config::TlsMode::none ? nullptr : tls};
       auto& srv = pop3_servers.emplace_back(std::make_unique<server::pop3::Server>(
-          settings, server::pop3::Shared{*store, *store, throttle, maildrop_locks, workers}));
+          settings, server::pop3::Shared{*store, *store, throttle, maildrop_locks, blocking}));
       if (!add_listener(l, srv->busy_reply(), [s = srv.get()](net::Stream stream) {
             return s->serve(std::move(stream));
           })) {
@@ -176,7 +175,7 @@ int serve(const config::Config& config) {
   for (unsigned i = 1; i < threads; ++i) pool.emplace_back([&io] { io.run(); });
   io.run();
   for (auto& t : pool) t.join();
-  workers.join();
+  blocking.pool().join();
   log::info("server.stopped");
   return 0;
 }

@@ -4,7 +4,6 @@
 #include <gtest/gtest.h>
 
 #include <boost/asio/ip/address.hpp>
-#include <boost/asio/thread_pool.hpp>
 
 #include <filesystem>
 
@@ -70,7 +69,7 @@ TEST(Pop3Server, PolicyPerConnection) {
   const auto dir = std::filesystem::temp_directory_path() / ("heron-pop3-" + fs::random_hex(8));
   auto store = store::sqlite::SqliteStore::open(dir);
   ASSERT_TRUE(store) << store.error().message;
-  boost::asio::thread_pool pool(1);
+  net::BlockingPool pool(1);
   net::LoginThrottle throttle({});
   MaildropLocks locks;
   Settings s;
@@ -87,7 +86,6 @@ TEST(Pop3Server, PolicyPerConnection) {
   EXPECT_FALSE(server.policy(ip::make_address("192.0.2.7")).plaintext_login);
   EXPECT_EQ(server.idle_timeout(), std::chrono::seconds(600));  // RFC 1939 3: at least 10 min
   EXPECT_EQ(server.busy_reply(), "-ERR [SYS/TEMP] Too many connections, try again later\r\n");
-  pool.join();
   store->reset();
   std::filesystem::remove_all(dir);
 }

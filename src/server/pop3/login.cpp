@@ -2,7 +2,7 @@
 // lock, and the login snapshot of the INBOX (RFC 1939 4 and 5).
 #include "base/log.hpp"
 #include "base/metrics.hpp"
-#include "net/offload.hpp"
+#include "net/blocking.hpp"
 #include "server/pop3/session.hpp"
 
 namespace heron::server::pop3 {
@@ -37,7 +37,7 @@ asio::awaitable<void> Session::login() {
   auto check = [&directory, user = creds.user, password = creds.password] {
     return directory.authenticate(user, password);
   };
-  auto account = co_await net::offload(shared.workers, std::move(check));
+  auto account = co_await net::offload(shared.blocking, std::move(check));
   if (!account) {
     log::error("pop3.login.lookup_failed", {{"sid", id_}, {"error", account.error().message}});
     refuse("error", "SYS/TEMP", "Authentication is unavailable, try again later");
@@ -71,7 +71,7 @@ asio::awaitable<void> Session::login() {
     if (!messages) return messages.error();
     return Snapshot{**inbox, std::move(*messages)};
   };
-  auto snapshot = co_await net::offload(shared.workers, std::move(list));
+  auto snapshot = co_await net::offload(shared.blocking, std::move(list));
   if (!snapshot) {
     log::error("pop3.login.maildrop_failed", {{"sid", id_}, {"error", snapshot.error().message}});
     refuse("error", "SYS/TEMP", "Cannot open the maildrop, try again later");

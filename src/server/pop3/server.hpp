@@ -5,7 +5,7 @@
 // One Session per connection drives the sans-I/O proto/pop3 machine over a net::Stream: the
 // machine decides the protocol; the session does I/O, logins (throttled per IP by the shared
 // net::LoginThrottle), the maildrop lock, and store reads and removals. Store calls and
-// password checks are blocking, so they run on a worker pool (net/offload.hpp) and never on
+// password checks are blocking, so they run on the shared blocking pool (net/blocking.hpp) and never on
 // the event loop. Shares nothing with server/imap or server/smtp except through store/, net/
 // and base/ (DESIGN.md).
 // Thread: each session on its connection's strand; blocking work on the pool. Failure: each
@@ -17,7 +17,7 @@
 #include <string>
 
 #include <boost/asio/awaitable.hpp>
-#include <boost/asio/thread_pool.hpp>
+#include "net/blocking.hpp"
 
 #include "config/config.hpp"
 #include "net/login_throttle.hpp"
@@ -47,7 +47,7 @@ struct Shared {
   store::MailStore& mail;
   net::LoginThrottle& throttle;
   MaildropLocks& locks;
-  boost::asio::thread_pool& workers;
+  net::BlockingPool& blocking;
 };
 
 class Server {
