@@ -22,11 +22,20 @@ REPO = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 HERON_BIN = os.environ.get("HERON_BIN", os.path.join(REPO, "build", "release", "heron"))
 
 
+_handed_out = set()
+
+
 def free_port(address="127.0.0.1"):
-    """A TCP port that was free a moment ago on `address`."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((address, 0))
-        return s.getsockname()[1]
+    """A TCP port that was free a moment ago on `address`, and not handed out before by this
+    process (the kernel may offer a just-closed ephemeral port again, and one server's
+    listeners are all chosen before any of them binds)."""
+    while True:
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+            s.bind((address, 0))
+            port = s.getsockname()[1]
+        if port not in _handed_out:
+            _handed_out.add(port)
+            return port
 
 
 def toml_value(value):

@@ -5,6 +5,7 @@ poplib, and what POP3 returns is compared byte for byte with the store (`heron m
 """
 
 import base64
+import imaplib
 import poplib
 import smtplib
 import socket
@@ -293,10 +294,96 @@ class Pop3CommandsTest(Pop3Base):
         p.quit()
         self.assertEqual(self.h.uids(USER), uids[1:])
 
-    @unittest.skip("TODO: needs the IMAP server (issue 3); then check over imaplib that POP3 "
-                   "deletions vanish and IMAP flag changes keep the UIDL")
-    def test_pop3_and_imap_on_the_same_mailbox(self):
-        pass
+class Pop3WithImapTest(Pop3Base):
+    """POP3 and IMAP on the same maildrop, at the same time."""
+    heron_kwargs = {"imap": True, "auth": {"failure_delay": 0, "max_failures": 3,
+                                           "lockout": "1h"}}
+
+    def imap(self):
+        m = imaplib.IMAP4(self.h.address, self.h.imap_port, timeout=15)
+        m.login(USER, PASSWORD)
+        self.addCleanup(self._logout, m)
+        return m
+
+    @staticmethod
+    def _logout(m):
+        try:
+            m.logout()
+        except (imaplib.IMAP4.error, OSError):
+            pass
+
+    def test_pop3_deletions_vanish_in_imap_and_imap_flags_keep_uidls(self):
+        self.deliver(message(1), message(2), message(3))
+        m = self.imap()
+        typ, data = m.select("INBOX")
+        self.assertEqual((typ, data), ("OK", [b"3"]))
+        # An IMAP flag change while a POP3 session holds the maildrop: the UIDLs stay.
+        p = self.pop3()
+        self.login(p)
+        _, before, _ = p.uidl()
+        self.assertEqual(m.uid("STORE", "1:*", "+FLAGS", r"(\Seen \Flagged)")[0], "OK")
+        _, during, _ = p.uidl()
+        self.assertEqual(during, before)
+        # RETR through POP3 gives the bytes IMAP gives.
+        _, lines, _ = p.retr(2)
+        typ, data = m.fetch("2", "(BODY.PEEK[])")
+        self.assertEqual(typ, "OK")
+        self.assertEqual(b"\r\n".join(lines) + b"\r\n", data[0][1])
+        p.dele(2)
+        self.assertEqual(p.quit(), b"+OK Logging out")
+        # The selected IMAP session learns of the removal, as an EXPUNGE of message 2.
+        typ, data = m.noop()
+        self.assertEqual(typ, "OK")
+        self.assertIn(b"2", m.response("EXPUNGE")[1])
+        typ, data = m.search(None, "ALL")
+        self.assertEqual(data, [b"1 2"])
+        typ, data = m.fetch("1:*", "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])")
+        subjects = [part[1].strip() for part in data if isinstance(part, tuple)]
+        self.assertEqual(subjects, [b"Subject: message 1", b"Subject: message 3"])
+        # A new POP3 session: the same UIDLs for the two left, after IMAP changed their flags.
+        p = self.pop3()
+        self.login(p)
+        _, after, _ = p.uidl()
+        self.assertEqual([line.split()[1] for line in after],
+                         [before[0].split()[1], before[2].split()[1]])
+        p.quit()
+
+    def test_imap_expunge_is_seen_by_the_next_pop3_session(self):
+        self.deliver(message(1), message(2))
+        m = self.imap()
+        m.select("INBOX")
+        m.store("1", "+FLAGS", r"(\Deleted)")
+        m.expunge()
+        p = self.pop3()
+        self.login(p)
+        self.assertEqual(p.stat()[0], 1)
+        _, lines, _ = p.top(1, 0)
+        self.assertIn(b"Subject: message 2", lines)
+        p.quit()
+
+    def test_failed_logins_count_across_imap_and_pop3(self):
+        # Two failures over IMAP and one over POP3 reach max_failures (3) for the address:
+        # both protocols then refuse even the right password.
+        for _ in range(2):
+            m = imaplib.IMAP4(self.h.address, self.h.imap_port, timeout=15)
+            with self.assertRaises(imaplib.IMAP4.error):
+                m.login(USER, "wrong")
+            m.shutdown()
+        p = self.pop3()
+        p.user(USER)
+        with self.assertRaises(poplib.error_proto):
+            p.pass_("wrong")
+        p.user(USER)
+        with self.assertRaises(poplib.error_proto) as e:
+            p.pass_(PASSWORD)
+        self.assertTrue(e.exception.args[0].startswith(b"-ERR [SYS/TEMP] Too many failed"),
+                        e.exception.args[0])
+        p.quit()
+        m = imaplib.IMAP4(self.h.address, self.h.imap_port, timeout=15)
+        with self.assertRaises(imaplib.IMAP4.error) as e:
+            m.login(USER, PASSWORD)
+        self.assertIn("[UNAVAILABLE] Too many failed logins", str(e.exception))
+        m.shutdown()
 
 
 class Pop3LoopbackPlaintextTest(Pop3Base):
