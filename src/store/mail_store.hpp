@@ -36,6 +36,12 @@ class MailStore {
   virtual Result<std::vector<Message>> list_messages(int64_t mailbox_id) = 0;
   // The messages whose modseq is above `modseq` (new and changed ones), in UID order.
   virtual Result<std::vector<Message>> list_messages_since(int64_t mailbox_id, uint64_t modseq) = 0;
+  // The mailbox's row and what changed above `since`: the messages with a higher modseq (new
+  // and changed ones, in UID order) and, when since > 0, the UIDs expunged above it. Read in
+  // one transaction, so the result is exactly the mailbox as of mailbox.highestmodseq (IMAP
+  // sessions share views keyed by it). since = 0: every message. nullopt: no such mailbox.
+  virtual Result<std::optional<MailboxChanges>> mailbox_changes(int64_t mailbox_id,
+                                                                uint64_t since) = 0;
   // header_prefix followed by the blob: the message exactly as a client must see it.
   virtual Result<std::string> read_message(const Message& message) = 0;
 

@@ -53,6 +53,13 @@ struct Message {
   std::string header_prefix;  // per-recipient lines (Return-Path, Delivered-To) before the blob
 };
 
+// MailStore::mailbox_changes(): a mailbox and its changes, as of mailbox.highestmodseq.
+struct MailboxChanges {
+  Mailbox mailbox;
+  std::vector<Message> changed;
+  std::vector<uint32_t> expunged;
+};
+
 // What an envelope recipient resolves to (aliases, catch-all and plus-addressing applied).
 struct Resolution {
   enum class Status { local, unknown_user, not_local_domain };

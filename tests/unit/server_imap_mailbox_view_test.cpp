@@ -52,8 +52,8 @@ TEST(ImapMailboxView, NewMessagesGiveExistsAndRecent) {
   auto u = v.take_updates(false);
   EXPECT_EQ(u.exists, 6u);
   EXPECT_EQ(u.recent, 1u);  // only uid 60 is at or above the recent watermark
-  EXPECT_TRUE(v.at(6).recent);
-  EXPECT_FALSE(v.at(5).recent);
+  EXPECT_TRUE(v.is_recent(6));
+  EXPECT_FALSE(v.is_recent(5));
   EXPECT_EQ(v.uidnext(), 61u);
   EXPECT_EQ(v.highest_modseq(), 42u);
   EXPECT_TRUE(v.take_updates(true).empty());
@@ -65,7 +65,7 @@ TEST(ImapMailboxView, ExpungeWaitsUntilAllowedAndKeepsNumbers) {
   auto during_fetch = v.take_updates(false);
   EXPECT_TRUE(during_fetch.expunged_msns.empty());
   EXPECT_EQ(v.size(), 4u);
-  EXPECT_TRUE(v.at(2).expunged);
+  EXPECT_TRUE(v.is_ghost(2));
   EXPECT_EQ(v.at(3).uid, 30u);  // numbers unchanged while the EXPUNGE is pending
 
   auto after = v.take_updates(true);
@@ -181,8 +181,113 @@ TEST(ImapMailboxView, RecentCountFromWatermark) {
   MailboxView v;
   v.reset({msg(1, 1), msg(2, 2), msg(3, 3)}, 2, 7, 4, 3);
   EXPECT_EQ(v.recent_count(), 2u);
-  EXPECT_FALSE(v.at(1).recent);
-  EXPECT_TRUE(v.at(2).recent);
+  EXPECT_FALSE(v.is_recent(1));
+  EXPECT_TRUE(v.is_recent(2));
+}
+
+// --- Sharing the message list between sessions (ViewCache) ---
+
+// UIDs 10, 20, 30, 40 of mailbox 5 at HIGHESTMODSEQ 40, through `cache`.
+MailboxView four_in(ViewCache& cache) {
+  MailboxView v(&cache, 5);
+  v.reset({msg(10, 10), msg(20, 20), msg(30, 30), msg(40, 40)}, 100, 7, 41, 40);
+  return v;
+}
+
+TEST(ImapMailboxViewSharing, SessionsAtTheSameModseqShareOneList) {
+  ViewCache cache;
+  MailboxView a = four_in(cache);
+  MailboxView b = four_in(cache);
+  EXPECT_EQ(a.snapshot(), b.snapshot());
+  EXPECT_EQ(cache.size(), 1u);
+  // Another mailbox, or the same one at another modseq, is another list.
+  MailboxView c(&cache, 6);
+  c.reset({msg(10, 10)}, 100, 7, 11, 10);
+  EXPECT_NE(c.snapshot(), a.snapshot());
+}
+
+TEST(ImapMailboxViewSharing, AChangeIsPrivateUntilToldThenSharedAgain) {
+  ViewCache cache;
+  MailboxView a = four_in(cache);
+  MailboxView b = four_in(cache);
+  const auto* before = a.snapshot();
+  a.apply({msg(30, 41, {"\\Seen"})}, {}, 100, 41, 41);
+  EXPECT_EQ(a.at(3).flags, std::vector<std::string>{"\\Seen"});
+  EXPECT_TRUE(b.at(3).flags.empty());  // b has not pulled the change yet
+  EXPECT_EQ(a.take_updates(true).flag_msns, std::vector<uint32_t>{3});
+  EXPECT_TRUE(a.shared());
+  EXPECT_NE(a.snapshot(), before);
+  // b pulls the same change: it ends on a's list, and still tells its own client.
+  b.apply({msg(30, 41, {"\\Seen"})}, {}, 100, 41, 41);
+  EXPECT_EQ(b.take_updates(true).flag_msns, std::vector<uint32_t>{3});
+  EXPECT_EQ(b.snapshot(), a.snapshot());
+  EXPECT_EQ(b.at(3).flags, std::vector<std::string>{"\\Seen"});
+}
+
+TEST(ImapMailboxViewSharing, GhostsStayPrivateAndKeepNumbersWhileOthersMoveOn) {
+  ViewCache cache;
+  MailboxView a = four_in(cache);
+  MailboxView b = four_in(cache);
+  a.apply({}, {20}, 100, 41, 41);
+  EXPECT_EQ(a.take_updates(true).expunged_msns, std::vector<uint32_t>{2});
+  ASSERT_EQ(a.size(), 3u);
+  // b is in a FETCH: the ghost keeps number 2 although a's shared list no longer has it.
+  b.apply({}, {20}, 100, 41, 41);
+  EXPECT_TRUE(b.take_updates(false).empty());
+  EXPECT_EQ(b.size(), 4u);
+  EXPECT_TRUE(b.is_ghost(2));
+  EXPECT_EQ(b.at(3).uid, 30u);
+  EXPECT_EQ(b.take_updates(true).expunged_msns, std::vector<uint32_t>{2});
+  EXPECT_EQ(b.snapshot(), a.snapshot());
+  EXPECT_EQ(b.at(2).uid, 30u);
+}
+
+TEST(ImapMailboxViewSharing, NewMessagesAndRecentArePerSession) {
+  ViewCache cache;
+  MailboxView a = four_in(cache);
+  MailboxView b = four_in(cache);
+  a.apply({msg(50, 41)}, {}, 50, 51, 41);  // a claimed uid 50 as \Recent
+  b.apply({msg(50, 41)}, {}, 51, 51, 41);  // b did not
+  EXPECT_EQ(a.take_updates(true).recent, 1u);
+  EXPECT_FALSE(b.take_updates(true).recent);
+  EXPECT_EQ(a.snapshot(), b.snapshot());
+  EXPECT_TRUE(a.is_recent(5));
+  EXPECT_FALSE(b.is_recent(5));
+}
+
+TEST(ImapMailboxViewSharing, OwnStoreAheadOfTheStoreIsNotShared) {
+  ViewCache cache;
+  MailboxView a = four_in(cache);
+  MailboxView b = four_in(cache);
+  a.apply_own_flags(20, 45, {"\\Deleted"});
+  EXPECT_TRUE(a.take_updates(true).empty());
+  EXPECT_FALSE(a.shared());  // the list at modseq 40 does not have this change
+  EXPECT_TRUE(b.at(2).flags.empty());
+  // Once a has pulled the store up to 45 its list is the store's again, and shared.
+  a.apply({msg(20, 45, {"\\Deleted"})}, {}, 100, 41, 45);
+  EXPECT_TRUE(a.take_updates(true).empty());
+  EXPECT_TRUE(a.shared());
+  b.apply({msg(20, 45, {"\\Deleted"})}, {}, 100, 41, 45);
+  EXPECT_EQ(b.take_updates(true).flag_msns, std::vector<uint32_t>{2});
+  EXPECT_EQ(a.snapshot(), b.snapshot());
+}
+
+TEST(ImapMailboxViewSharing, ADifferentListUnderTheSameModseqIsNotAdopted) {
+  ViewCache cache;
+  MailboxView a = four_in(cache);
+  MailboxView b(&cache, 5);
+  b.reset({msg(10, 10), msg(20, 20), msg(30, 30)}, 100, 7, 41, 40);  // a store bug
+  EXPECT_NE(a.snapshot(), b.snapshot());
+  EXPECT_EQ(b.size(), 3u);
+}
+
+TEST(ImapMailboxViewSharing, AListLivesAsLongAsASessionHoldsIt) {
+  ViewCache cache;
+  {
+    MailboxView a = four_in(cache);
+    EXPECT_EQ(cache.size(), 1u);
+  }
+  EXPECT_EQ(cache.size(), 0u);
 }
 
 }  // namespace

@@ -173,6 +173,27 @@ TEST_F(StoreAccess, RenameInboxMovesItsMessagesAndEmptiesIt) {
   EXPECT_EQ(append(inbox_, "c"), 3u);
 }
 
+TEST_F(StoreAccess, MailboxChangesAgreeWithTheRowsModseq) {
+  append(inbox_, "a");
+  append(inbox_, "b");
+  append(inbox_, "c");
+  auto all = store_->mailbox_changes(inbox_, 0);
+  ASSERT_TRUE(all && *all);
+  EXPECT_EQ((*all)->changed.size(), 3u);
+  EXPECT_TRUE((*all)->expunged.empty());
+  const uint64_t at = (*all)->mailbox.highestmodseq;
+  for (const Message& m : (*all)->changed) EXPECT_LE(m.modseq, at);
+  ASSERT_TRUE(store_->update_flags(inbox_, {3}, FlagMode::add, {"\\Seen"}));
+  ASSERT_TRUE(store_->expunge(inbox_, {1}, false));
+  auto since = store_->mailbox_changes(inbox_, at);
+  ASSERT_TRUE(since && *since);
+  ASSERT_EQ((*since)->changed.size(), 1u);
+  EXPECT_EQ((*since)->changed[0].uid, 3u);
+  EXPECT_EQ((*since)->expunged, (Uids{1}));
+  EXPECT_EQ((*since)->mailbox.highestmodseq, at + 2);
+  EXPECT_FALSE(*store_->mailbox_changes(inbox_ + 1000, 0));
+}
+
 TEST_F(StoreAccess, SubscriptionsAreNamesThatNeedNotExist) {
   ASSERT_TRUE(store_->set_subscribed(account_, "Later/Maybe", true));
   ASSERT_TRUE(store_->set_subscribed(account_, "Junk", false));

@@ -22,8 +22,7 @@ asio::awaitable<void> Session::cmd_copy(Command& c) {
   if (!target || !selected_) co_return;
   std::vector<uint32_t> uids;
   for (uint32_t m : *msns) {
-    const auto& e = selected_->view.at(m);
-    if (!e.expunged) uids.push_back(e.uid);
+    if (!selected_->view.is_ghost(m)) uids.push_back(selected_->view.at(m).uid);
   }
   if (uids.empty()) {
     // RFC 9051 6.4.8: nothing matched (UID form): OK without COPYUID.

@@ -44,7 +44,7 @@ asio::awaitable<void> Session::cmd_fetch(Command& c) {
     std::vector<uint32_t> uids;
     for (uint32_t m : *msns) {
       const auto& e = selected_->view.at(m);
-      if (!e.expunged && !has_seen(e)) uids.push_back(e.uid);
+      if (!selected_->view.is_ghost(m) && !has_seen(e)) uids.push_back(e.uid);
     }
     if (!uids.empty()) {
       store::MailStore& mail = server_.mail();
@@ -88,7 +88,7 @@ asio::awaitable<void> Session::cmd_fetch(Command& c) {
       }
       FetchOptions o;
       o.utf8 = utf8_;
-      o.recent = e.recent && !rev2_;
+      o.recent = selected_->view.is_recent(batch[k]) && !rev2_;
       o.add_uid = c.uid;
       o.add_modseq = c.changed_since != 0 || (condstore_ && wants_modseq);
       o.add_flags = std::binary_search(seen_now.begin(), seen_now.end(), e.uid);

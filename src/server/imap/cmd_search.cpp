@@ -26,7 +26,7 @@ asio::awaitable<void> Session::cmd_search(Command& c) {
   for (uint32_t start = 1; start <= size; start += kBatch) {
     std::vector<uint32_t> batch;
     for (uint32_t m = start; m < start + kBatch && m <= size; ++m) {
-      if (!selected_->view.at(m).expunged) batch.push_back(m);
+      if (!selected_->view.is_ghost(m)) batch.push_back(m);
     }
     std::vector<std::optional<std::string>> bytes;
     if (needs_bytes) bytes = co_await load_messages(batch);
@@ -38,6 +38,7 @@ asio::awaitable<void> Session::cmd_search(Command& c) {
       s.max_msn = size;
       s.max_uid = selected_->view.max_uid();
       s.rev2 = rev2_;
+      s.recent = selected_->view.is_recent(batch[k]);
       mime::Structure structure;
       if (needs_bytes && bytes[k]) {
         structure = mime::parse_structure(*bytes[k]);

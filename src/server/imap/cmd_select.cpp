@@ -13,7 +13,7 @@ namespace {
 
 struct Loaded {
   Result<std::optional<store::Mailbox>> mailbox = std::optional<store::Mailbox>();
-  Result<std::vector<store::Message>> messages = std::vector<store::Message>();
+  Result<std::optional<store::MailboxChanges>> state = std::optional<store::MailboxChanges>();
   uint32_t recent_from = UINT32_MAX;
 };
 
@@ -41,32 +41,28 @@ asio::awaitable<void> Session::select(std::string_view tag, std::string name, bo
       auto from = mail.claim_recent(id);
       if (from) out.recent_from = *from;
     }
-    out.messages = mail.list_messages(id);
+    out.state = mail.mailbox_changes(id, 0);
     return out;
   };
   Loaded l = co_await blocking(std::move(work));
-  if (!l.mailbox || !l.messages) {
-    const Error& e = !l.mailbox ? l.mailbox.error() : l.messages.error();
+  if (!l.mailbox || !l.state) {
+    const Error& e = !l.mailbox ? l.mailbox.error() : l.state.error();
     log::error("imap.select.failed", {{"sid", id_}, {"mailbox", name}, {"error", e.message}});
     no(tag, "[SERVERBUG] Cannot open the mailbox now");
     co_return;
   }
-  if (!*l.mailbox) {
+  if (!*l.mailbox || !*l.state) {  // deleted in between
     no(tag, "[NONEXISTENT] No such mailbox");
     co_return;
   }
   auto selected = std::make_unique<Selected>();
-  selected->mailbox = **l.mailbox;
+  // The row as read with the list (one transaction): its counters match the messages.
+  const store::MailboxChanges& state = **l.state;
+  selected->mailbox = state.mailbox;
   selected->read_only = read_only;
-  // The watermark is read before the list; a message listed but not yet counted in the
-  // mailbox row read earlier only raises UIDNEXT.
-  uint32_t uidnext = selected->mailbox.uidnext;
-  uint64_t modseq = selected->mailbox.highestmodseq;
-  for (const store::Message& m : *l.messages) {
-    uidnext = std::max(uidnext, m.uid + 1);
-    modseq = std::max(modseq, m.modseq);
-  }
-  selected->view.reset(*l.messages, l.recent_from, selected->mailbox.uidvalidity, uidnext, modseq);
+  selected->view = MailboxView(&server_.views(), state.mailbox.id);
+  selected->view.reset(state.changed, l.recent_from, state.mailbox.uidvalidity,
+                       state.mailbox.uidnext, state.mailbox.highestmodseq);
   selected_ = std::move(selected);
   state_ = State::selected;
   watch_selected();
@@ -101,8 +97,7 @@ asio::awaitable<void> Session::unselect(std::string_view tag, bool expunge) {
     std::vector<uint32_t> uids;
     const MailboxView& view = selected_->view;
     for (uint32_t msn = 1; msn <= view.size(); ++msn) {
-      const auto& e = view.at(msn);
-      if (!e.expunged) uids.push_back(e.uid);
+      if (!view.is_ghost(msn)) uids.push_back(view.at(msn).uid);
     }
     store::MailStore& mail = server_.mail();
     const int64_t id = selected_->mailbox.id;

@@ -23,8 +23,7 @@ asio::awaitable<void> Session::cmd_store(Command& c) {
   if (c.has_unchanged_since) condstore_ = true;
   std::vector<uint32_t> uids;
   for (uint32_t m : *msns) {
-    const auto& e = selected_->view.at(m);
-    if (!e.expunged) uids.push_back(e.uid);
+    if (!selected_->view.is_ghost(m)) uids.push_back(selected_->view.at(m).uid);
   }
   const store::FlagMode mode = c.store_mode == proto::imap::StoreMode::add ? store::FlagMode::add
                                : c.store_mode == proto::imap::StoreMode::remove
@@ -58,13 +57,15 @@ asio::awaitable<void> Session::cmd_store(Command& c) {
   if (!c.silent || condstore_) {
     for (uint32_t m : *msns) {
       const auto& e = selected_->view.at(m);
-      if (e.expunged || std::binary_search(failed.begin(), failed.end(), e.uid)) continue;
+      if (selected_->view.is_ghost(m) || std::binary_search(failed.begin(), failed.end(), e.uid))
+        continue;
       const bool changed = std::any_of(updated->changed.begin(), updated->changed.end(),
                                        [&](const auto& ch) { return ch.uid == e.uid; });
       // .SILENT with CONDSTORE still reports MODSEQ of what changed (RFC 7162 3.1.3).
       if (c.silent && !changed) continue;
       std::string line = std::to_string(m) + " FETCH (";
-      if (!c.silent) line += "FLAGS " + flag_list(e.flags, e.recent && !rev2_) + " ";
+      if (!c.silent)
+        line += "FLAGS " + flag_list(e.flags, selected_->view.is_recent(m) && !rev2_) + " ";
       if (c.uid) line += "UID " + std::to_string(e.uid) + " ";
       if (condstore_) line += "MODSEQ (" + std::to_string(e.modseq) + ") ";
       line.back() = ')';

@@ -12,28 +12,40 @@
 // expunge_allowed; then the EXPUNGE (or, for QRESYNC clients, VANISHED) responses are produced
 // and the ghosts removed. EXISTS and FETCH FLAGS may be sent at any time.
 //
+// Memory: the message list is an immutable Snapshot that sessions viewing the same mailbox at
+// the same HIGHESTMODSEQ share through a ViewCache (a thousand idle clients on one INBOX hold
+// one list, not a thousand). A session's own differences (ghosts, changed and new messages,
+// \Recent) sit in small overlays beside it until the next point where the view equals the
+// store again, where it goes back to a shared snapshot. This relies on the store's
+// mailbox_changes() being one consistent read: a snapshot is exactly the mailbox at its
+// HIGHESTMODSEQ.
+//
 // Pure logic, no I/O and no store calls: the session feeds it what the store returned.
-// Thread: the session's strand. Failure: none; inconsistent input from the store (a UID going
-// backwards) is ignored for that message and counted as a bug.
+// Thread: the session's strand (the ViewCache is locked). Failure: none; inconsistent input
+// from the store (a UID going backwards) is ignored for that message and counted as a bug.
 
 #include <cstdint>
+#include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "store/types.hpp"
 
 namespace heron::server::imap {
 
+class ViewCache;
+
 class MailboxView {
  public:
+  // One message as the store has it: the same for every session.
   struct Entry {
     uint32_t uid = 0;
     uint64_t modseq = 0;
     std::vector<std::string> flags;  // as stored; \Recent is not among them
-    bool recent = false;             // RFC 3501 2.3.2, for this session only
-    bool expunged = false;           // a ghost: gone from the store, EXPUNGE not yet sent
-    bool flags_changed = false;      // changed by someone else, FETCH FLAGS not yet sent
     // What FETCH needs to find and describe the message; fixed for the message's life.
     int64_t id = 0;
     int64_t internal_date = 0;
@@ -43,6 +55,13 @@ class MailboxView {
 
     // The store's record, for MailStore::read_message().
     store::Message message() const;
+  };
+
+  // A mailbox's messages in UID order, exactly as the store had them at highest_modseq.
+  struct Snapshot {
+    uint32_t uidvalidity = 0;
+    uint64_t highest_modseq = 0;
+    std::vector<Entry> entries;
   };
 
   // What the session must send, in this order: EXPUNGE/VANISHED, EXISTS, RECENT, FETCH.
@@ -59,7 +78,12 @@ class MailboxView {
     }
   };
 
-  // SELECT/EXAMINE: the whole mailbox. Messages with uid >= recent_from are \Recent here.
+  // A view that shares its snapshots through cache (null: never shares), for one mailbox.
+  explicit MailboxView(ViewCache* cache = nullptr, int64_t mailbox_id = 0)
+      : cache_(cache), mailbox_id_(mailbox_id) {}
+
+  // SELECT/EXAMINE: the whole mailbox, as the store had it at highest_modseq. Messages with
+  // uid >= recent_from are \Recent here.
   void reset(const std::vector<store::Message>& messages, uint32_t recent_from,
              uint32_t uidvalidity, uint32_t uidnext, uint64_t highest_modseq);
 
@@ -78,12 +102,16 @@ class MailboxView {
   // (RFC 7162 QRESYNC enabled) expunges are reported as UIDs.
   Updates take_updates(bool expunge_allowed, bool use_vanished = false);
 
-  uint32_t size() const { return static_cast<uint32_t>(entries_.size()); }  // ghosts included
-  // 1-based message sequence number -> entry; msn must be in 1..size().
-  const Entry& at(uint32_t msn) const { return entries_[msn - 1]; }
+  uint32_t size() const { return base_size() + static_cast<uint32_t>(added_.size()); }
+  // 1-based message sequence number -> message; msn must be in 1..size(). Ghosts included.
+  const Entry& at(uint32_t msn) const;
+  // A ghost: expunged from the store, the EXPUNGE not yet sent.
+  bool is_ghost(uint32_t msn) const;
+  // \Recent for this session (RFC 3501 2.3.2).
+  bool is_recent(uint32_t msn) const;
   std::optional<uint32_t> msn_of(uint32_t uid) const;
   // The largest UID in the view, 0 when empty (what "*" means in a UID set).
-  uint32_t max_uid() const { return entries_.empty() ? 0 : entries_.back().uid; }
+  uint32_t max_uid() const { return size() == 0 ? 0 : at(size()).uid; }
   // The MSN range [first, last] covering UIDs lo..hi, or nullopt when none is in the view.
   std::optional<std::pair<uint32_t, uint32_t>> msn_range(uint32_t lo, uint32_t hi) const;
 
@@ -94,13 +122,44 @@ class MailboxView {
   // The lowest MSN without \Seen (for the rev1 [UNSEEN n] code), ghosts skipped.
   std::optional<uint32_t> first_unseen() const;
 
+  // For tests and diagnostics: whether the message list is one other sessions may hold too.
+  bool shared() const { return overrides_.empty() && added_.empty() && ghosts_.empty(); }
+  const Snapshot* snapshot() const { return base_.get(); }
+
  private:
-  std::vector<Entry> entries_;  // sorted by uid; index + 1 is the MSN
+  uint32_t base_size() const { return base_ ? static_cast<uint32_t>(base_->entries.size()) : 0; }
+  Entry& own(uint32_t msn);  // a writable copy of the message in the overlays
+  // Back to a shared snapshot once the overlays hold nothing the store does not.
+  void rebase();
+
+  ViewCache* cache_;
+  int64_t mailbox_id_;
+  std::shared_ptr<const Snapshot> base_;
+  std::map<uint32_t, Entry> overrides_;  // uid -> changed copy of a message of base_
+  std::vector<Entry> added_;             // after base_, in UID order
+  std::vector<uint32_t> ghosts_;         // UIDs, sorted
+  std::vector<uint32_t> flag_changed_;   // UIDs whose FETCH FLAGS is owed, sorted
+  std::vector<uint32_t> recent_;         // UIDs \Recent for this session, sorted
+  uint64_t own_ahead_ = 0;  // the highest modseq of our own STORE not yet pulled from the store
   uint32_t uidvalidity_ = 0;
   uint32_t uidnext_ = 1;
   uint64_t highest_modseq_ = 0;
   uint32_t told_exists_ = 0;  // what the client last heard as EXISTS
   uint32_t told_recent_ = 0;
+};
+
+// The snapshots IMAP sessions share, the newest per mailbox. Thread: any (one mutex). Holds
+// weak references: a snapshot lives as long as a session uses it.
+class ViewCache {
+ public:
+  std::shared_ptr<const MailboxView::Snapshot> find(int64_t mailbox_id, uint32_t uidvalidity,
+                                                    uint64_t highest_modseq);
+  void publish(int64_t mailbox_id, const std::shared_ptr<const MailboxView::Snapshot>& snapshot);
+  size_t size();  // mailboxes with a live snapshot, for tests
+
+ private:
+  std::mutex mutex_;
+  std::unordered_map<int64_t, std::weak_ptr<const MailboxView::Snapshot>> newest_;
 };
 
 }  // namespace heron::server::imap

@@ -16,9 +16,7 @@ namespace asio = boost::asio;
 namespace {
 
 struct Pulled {
-  Result<std::optional<store::Mailbox>> mailbox = std::optional<store::Mailbox>();
-  Result<std::vector<store::Message>> changed = std::vector<store::Message>();
-  Result<std::vector<uint32_t>> expunged = std::vector<uint32_t>();
+  Result<std::optional<store::MailboxChanges>> state = std::optional<store::MailboxChanges>();
   uint32_t recent_from = UINT32_MAX;
 };
 
@@ -37,13 +35,11 @@ asio::awaitable<void> Session::refresh() {
   // Named, not a temporary: GCC 12 destroys a lambda temporary in a co_await twice.
   auto work = [&mail, id, since, uidnext, claim] {
     Pulled out;
-    // The counters first: a change committed after this read is also in the lists below and
-    // is simply seen again next time (the view ignores what it already has).
-    out.mailbox = mail.get_mailbox(id);
-    if (!out.mailbox || !*out.mailbox) return out;
-    out.changed = mail.list_messages_since(id, since);
-    out.expunged = mail.expunged_since(id, since);
-    if (claim && (*out.mailbox)->uidnext > uidnext) {
+    // The counters and the lists in one read: the view is then the mailbox exactly as of its
+    // HIGHESTMODSEQ, which lets it share its list with other sessions (MailboxView).
+    out.state = mail.mailbox_changes(id, since);
+    if (!out.state || !*out.state) return out;
+    if (claim && (*out.state)->mailbox.uidnext > uidnext) {
       auto from = mail.claim_recent(id);
       if (from) out.recent_from = *from;
     }
@@ -51,23 +47,22 @@ asio::awaitable<void> Session::refresh() {
   };
   Pulled p = co_await blocking(std::move(work));
   if (!selected_ || selected_->mailbox.id != id) co_return;  // closed meanwhile
-  if (!p.mailbox || !p.changed || !p.expunged) {
-    const Error& e = !p.mailbox   ? p.mailbox.error()
-                     : !p.changed ? p.changed.error()
-                                  : p.expunged.error();
+  if (!p.state) {
+    const Error& e = p.state.error();
     log::error("imap.refresh.failed", {{"sid", id_}, {"error", e.message}});
     metrics::inc("heron_imap_store_errors_total");
     co_return;
   }
-  if (!*p.mailbox) {
+  if (!*p.state) {
     // Deleted by another session. RFC 9051 leaves this to the server; like Dovecot, say so
     // and end the session rather than pretend the mailbox is still there.
     untagged("BYE Selected mailbox was deleted");
     state_ = State::logout;
     co_return;
   }
-  const store::Mailbox& box = **p.mailbox;
-  selected_->view.apply(*p.changed, *p.expunged, p.recent_from, box.uidnext, box.highestmodseq);
+  const store::MailboxChanges& state = **p.state;
+  selected_->view.apply(state.changed, state.expunged, p.recent_from, state.mailbox.uidnext,
+                        state.mailbox.highestmodseq);
 }
 
 void Session::write_updates(bool expunge_allowed) {
@@ -82,7 +77,7 @@ void Session::write_updates(bool expunge_allowed) {
     // The UID lets a client that missed the numbering still place it (RFC 9051 7.5.2);
     // MODSEQ once the client uses CONDSTORE (RFC 7162 3.2.4).
     std::string line = std::to_string(msn) + " FETCH (UID " + std::to_string(e.uid) + " FLAGS " +
-                       flag_list(e.flags, e.recent && !rev2_);
+                       flag_list(e.flags, view.is_recent(msn) && !rev2_);
     if (condstore_) line += " MODSEQ (" + std::to_string(e.modseq) + ")";
     untagged(line + ")");
   }

@@ -104,7 +104,7 @@ bool search_needs_bytes(const proto::imap::SearchKey& key) {
 
 bool search_matches(const proto::imap::SearchKey& k, const SearchSubject& s) {
   const MailboxView::Entry& e = *s.entry;
-  const bool recent = e.recent && !s.rev2;
+  const bool recent = s.recent && !s.rev2;
   switch (k.kind) {
     case Kind::all_of:
       return std::all_of(k.children.begin(), k.children.end(),

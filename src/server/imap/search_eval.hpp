@@ -24,6 +24,7 @@ struct SearchSubject {
   uint32_t max_msn = 0;                  // what "*" means in a message number set
   uint32_t max_uid = 0;                  // ... and in a UID set
   bool rev2 = false;                     // \Recent does not exist in IMAP4rev2
+  bool recent = false;                   // \Recent for this session
   const std::string* message = nullptr;  // null: not loaded or unreadable
   const mime::Structure* structure = nullptr;
 };

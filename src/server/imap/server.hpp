@@ -19,6 +19,7 @@
 #include "net/blocking.hpp"
 #include "net/login_throttle.hpp"
 #include "net/stream.hpp"
+#include "server/imap/mailbox_view.hpp"
 #include "store/directory.hpp"
 #include "store/mail_store.hpp"
 #include "tls/context.hpp"
@@ -52,6 +53,8 @@ class Server {
   store::MailStore& mail() { return mail_; }
   net::BlockingPool& blocking() { return blocking_; }
   net::LoginThrottle& throttle() { return throttle_; }
+  // The message lists sessions on the same mailbox share (MailboxView).
+  ViewCache& views() { return views_; }
 
  private:
   Settings settings_;
@@ -59,6 +62,7 @@ class Server {
   store::MailStore& mail_;
   net::BlockingPool& blocking_;
   net::LoginThrottle& throttle_;
+  ViewCache views_;
 };
 
 }  // namespace heron::server::imap

@@ -13,6 +13,52 @@
 #include "store/sqlite/sqlite_store.hpp"
 
 namespace heron::store::sqlite {
+
+namespace {
+
+// The reads below, without the reader lock: the caller holds it.
+
+Result<std::vector<Message>> messages_since(Db& db, int64_t mailbox_id, uint64_t modseq) {
+  auto st =
+      db.stmt(std::string(kMessageSelect) + " WHERE mailbox_id = ? AND modseq > ? ORDER BY uid");
+  if (!st) return st.error();
+  (*st)->bind(1, mailbox_id).bind(2, static_cast<int64_t>(modseq));
+  std::vector<Message> out;
+  while (true) {
+    auto row = (*st)->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    out.push_back(message_from_row(**st));
+  }
+  return out;
+}
+
+Result<std::optional<Mailbox>> mailbox_by_id(Db& db, int64_t mailbox_id) {
+  auto st = db.stmt(std::string(kMailboxSelect) + " WHERE m.id = ?");
+  if (!st) return st.error();
+  (*st)->bind(1, mailbox_id);
+  auto row = (*st)->step();
+  if (!row) return row.error();
+  if (!*row) return std::optional<Mailbox>();
+  return std::optional<Mailbox>(mailbox_from_row(**st));
+}
+
+Result<std::vector<uint32_t>> uids_expunged_since(Db& db, int64_t mailbox_id, uint64_t since) {
+  auto st = db.stmt("SELECT uid FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid");
+  if (!st) return st.error();
+  (*st)->bind(1, mailbox_id).bind(2, static_cast<int64_t>(since));
+  std::vector<uint32_t> out;
+  while (true) {
+    auto row = (*st)->step();
+    if (!row) return row.error();
+    if (!*row) break;
+    out.push_back(static_cast<uint32_t>((*st)->column_int(0)));
+  }
+  return out;
+}
+
+}  // namespace
+
 Result<std::vector<Mailbox>> SqliteStore::list_mailboxes(int64_t account_id) {
   std::lock_guard lk(reader_mutex_);
   auto st = reader_->stmt(std::string(kMailboxSelect) + " WHERE m.account_id = ? ORDER BY m.id");
@@ -50,45 +96,42 @@ Result<std::vector<Message>> SqliteStore::list_messages(int64_t mailbox_id) {
 
 Result<std::vector<Message>> SqliteStore::list_messages_since(int64_t mailbox_id, uint64_t modseq) {
   std::lock_guard lk(reader_mutex_);
-  auto st = reader_->stmt(std::string(kMessageSelect) +
-                          " WHERE mailbox_id = ? AND modseq > ? ORDER BY uid");
-  if (!st) return st.error();
-  (*st)->bind(1, mailbox_id).bind(2, static_cast<int64_t>(modseq));
-  std::vector<Message> out;
-  while (true) {
-    auto row = (*st)->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    out.push_back(message_from_row(**st));
-  }
-  return out;
+  return messages_since(*reader_, mailbox_id, modseq);
 }
 
 Result<std::optional<Mailbox>> SqliteStore::get_mailbox(int64_t mailbox_id) {
   std::lock_guard lk(reader_mutex_);
-  auto st = reader_->stmt(std::string(kMailboxSelect) + " WHERE m.id = ?");
-  if (!st) return st.error();
-  (*st)->bind(1, mailbox_id);
-  auto row = (*st)->step();
-  if (!row) return row.error();
-  if (!*row) return std::optional<Mailbox>();
-  return std::optional<Mailbox>(mailbox_from_row(**st));
+  return mailbox_by_id(*reader_, mailbox_id);
+}
+
+Result<std::optional<MailboxChanges>> SqliteStore::mailbox_changes(int64_t mailbox_id,
+                                                                   uint64_t since) {
+  std::lock_guard lk(reader_mutex_);
+  // One read transaction: WAL gives it one snapshot of the database, so the row's
+  // HIGHESTMODSEQ and the lists agree (every change bumps it in the change's transaction).
+  auto tx = Transaction::begin(*reader_, "BEGIN DEFERRED");
+  if (!tx) return tx.error();
+  auto mailbox = mailbox_by_id(*reader_, mailbox_id);
+  if (!mailbox) return mailbox.error();
+  if (!*mailbox) return std::optional<MailboxChanges>();
+  MailboxChanges out;
+  out.mailbox = std::move(**mailbox);
+  auto changed = messages_since(*reader_, mailbox_id, since);
+  if (!changed) return changed.error();
+  out.changed = std::move(*changed);
+  if (since > 0) {
+    auto expunged = uids_expunged_since(*reader_, mailbox_id, since);
+    if (!expunged) return expunged.error();
+    out.expunged = std::move(*expunged);
+  }
+  auto done = tx->commit();
+  if (!done) return done.error();
+  return std::optional<MailboxChanges>(std::move(out));
 }
 
 Result<std::vector<uint32_t>> SqliteStore::expunged_since(int64_t mailbox_id, uint64_t since) {
   std::lock_guard lk(reader_mutex_);
-  auto st =
-      reader_->stmt("SELECT uid FROM expunged WHERE mailbox_id = ? AND modseq > ? ORDER BY uid");
-  if (!st) return st.error();
-  (*st)->bind(1, mailbox_id).bind(2, static_cast<int64_t>(since));
-  std::vector<uint32_t> out;
-  while (true) {
-    auto row = (*st)->step();
-    if (!row) return row.error();
-    if (!*row) break;
-    out.push_back(static_cast<uint32_t>((*st)->column_int(0)));
-  }
-  return out;
+  return uids_expunged_since(*reader_, mailbox_id, since);
 }
 
 Result<std::vector<std::string>> SqliteStore::list_subscriptions(int64_t account_id) {

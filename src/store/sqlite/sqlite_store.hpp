@@ -93,6 +93,8 @@ class SqliteStore final : public Directory, public MailStore {
   Result<std::optional<Mailbox>> get_mailbox(int64_t mailbox_id) override;
   Result<std::vector<Message>> list_messages(int64_t mailbox_id) override;
   Result<std::vector<Message>> list_messages_since(int64_t mailbox_id, uint64_t modseq) override;
+  Result<std::optional<MailboxChanges>> mailbox_changes(int64_t mailbox_id,
+                                                        uint64_t since) override;
   Result<std::string> read_message(const Message& message) override;
   Result<std::vector<Delivered>> deliver(Delivery delivery) override;
 
