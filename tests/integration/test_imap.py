@@ -500,6 +500,24 @@ class TestConcurrency(ImapTestCase):
         self.assertTrue(done.startswith(b"t3 OK"))
 
 
+    def test_done_right_after_an_update_ends_idle_at_once(self):
+        # DONE arriving while the session is still reading the store for an update must not
+        # wait for the next poll (30 s): every round has to end well inside the read timeout.
+        r = self.raw()
+        r.command("SELECT INBOX")
+        for n in range(1, 6):
+            r.send(b"i%d IDLE\r\n" % n)
+            self.assertEqual(r.read_line(), b"+ idling\r\n")
+            self.deliver()
+            r.send(b"DONE\r\n")
+            start = time.monotonic()
+            untagged, done = r.until("i%d" % n)
+            self.assertTrue(done.startswith(b"i%d OK" % n), done)
+            self.assertLess(time.monotonic() - start, 5)
+        untagged, _ = r.command("STATUS INBOX (MESSAGES)")
+        self.assertIn(b"* STATUS \"INBOX\" (MESSAGES 5)\r\n", untagged)
+
+
 class TestDurability(ImapTestCase):
     def test_append_survives_kill_9(self):
         m = self.client()

@@ -88,6 +88,9 @@ asio::awaitable<void> Session::cmd_idle(Command& c) {
         co_return;
       }
       if (state_ == State::logout) co_return;
+      // DONE or another change may have arrived while suspended: look again before waiting,
+      // else the wake-up they sent is lost and the session sleeps until the next poll.
+      continue;
     }
     wake_.expires_after(kPoll);
     boost::system::error_code ec;
