@@ -267,6 +267,25 @@ class SubmissionRejectionTest(SubmissionBase):
                                         log)), 3, log[-3000:])
         self.assertRegex(log, r"smtp\.auth.*locked_out")
 
+    def test_account_locked_across_addresses(self):
+        # Three failures against one account, each from another loopback address: the account
+        # is locked for every address, another account is not.
+        def attempt(source, user, password):
+            s = smtplib.SMTP(self.h.address, self.h.submission_port, timeout=15,
+                             source_address=(source, 0))
+            try:
+                s.starttls(context=tls_context())
+                s.ehlo()
+                code, _ = s.docmd("AUTH", "PLAIN " + b64(f"\0{user}\0{password}"))
+                return code
+            finally:
+                s.close()
+
+        for n in (2, 3, 4):
+            self.assertEqual(attempt(f"127.0.0.{n}", USER, "wrong"), 535)
+        self.assertEqual(attempt("127.0.0.5", USER, PASSWORD), 454)
+        self.assertEqual(attempt("127.0.0.5", BOB, "bob-password"), 235)
+
     def test_forged_envelope_sender(self):
         with self.smtp() as s:
             s.login(USER, PASSWORD)

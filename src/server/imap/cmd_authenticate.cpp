@@ -99,7 +99,7 @@ asio::awaitable<void> Session::authenticate_scram(std::string_view tag, std::str
   }
   const std::string user = exchange.username();
   net::LoginThrottle& throttle = server_.throttle();
-  if (const auto verdict = throttle.check(ip_); !verdict.allowed) {
+  if (const auto verdict = throttle.check(ip_, user); !verdict.allowed) {
     log::info("imap.login", {{"sid", id_}, {"ip", ip_}, {"user", user}, {"result", "locked_out"}});
     metrics::inc("heron_imap_logins_total", "result", "locked_out");
     no(tag, "[UNAVAILABLE] Too many failed logins, try again in " +
@@ -143,7 +143,7 @@ asio::awaitable<void> Session::authenticate_scram(std::string_view tag, std::str
     bad(tag, "Expected an empty response after the server signature");
     co_return;
   }
-  throttle.succeeded(ip_);
+  throttle.succeeded(ip_, user);
   logged_in(tag, std::move(**account), "SCRAM-SHA-256");
 }
 

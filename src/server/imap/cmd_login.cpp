@@ -33,7 +33,7 @@ asio::awaitable<void> Session::log_in(std::string_view tag, std::string user,
     co_return;
   }
   net::LoginThrottle& throttle = server_.throttle();
-  if (const auto verdict = throttle.check(ip_); !verdict.allowed) {
+  if (const auto verdict = throttle.check(ip_, user); !verdict.allowed) {
     log::info("imap.login", {{"sid", id_}, {"ip", ip_}, {"user", user}, {"result", "locked_out"}});
     metrics::inc("heron_imap_logins_total", "result", "locked_out");
     no(tag, "[UNAVAILABLE] Too many failed logins, try again in " +
@@ -53,7 +53,7 @@ asio::awaitable<void> Session::log_in(std::string_view tag, std::string user,
     co_await login_failed(tag, user);
     co_return;
   }
-  throttle.succeeded(ip_);
+  throttle.succeeded(ip_, user);
   logged_in(tag, std::move(**account), "password");
 }
 
@@ -63,7 +63,7 @@ asio::awaitable<void> Session::login_failed(std::string_view tag, const std::str
   metrics::inc("heron_imap_logins_total", "result", "failed");
   // The pause before the answer, growing with the address's failures.
   asio::steady_timer pause(stream_.socket().get_executor());
-  pause.expires_after(server_.throttle().failed(ip_));
+  pause.expires_after(server_.throttle().failed(ip_, user));
   boost::system::error_code ec;
   co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
   no(tag, "[AUTHENTICATIONFAILED] Invalid credentials");

@@ -59,7 +59,7 @@ void Session::auth_refused(const std::string& user, const char* mechanism, const
 
 // A wrong password: the throttle's delay first, then 535 5.7.8 (RFC 4954 6).
 asio::awaitable<void> Session::auth_failed(const std::string& user, const char* mechanism) {
-  const auto delay = server_.shared().throttle.failed(ip_);
+  const auto delay = server_.shared().throttle.failed(ip_, user);
   co_await pause(delay);
   auth_refused(user, mechanism, "failed", kInvalid);
 }
@@ -74,7 +74,7 @@ asio::awaitable<void> Session::authenticate() {
   const char* mechanism = request.mechanism == "PLAIN" ? "PLAIN" : "LOGIN";
   Shared& shared = server_.shared();
   // Locked out: refused without looking at the password, so guessing gains nothing.
-  const auto verdict = shared.throttle.check(ip_);
+  const auto verdict = shared.throttle.check(ip_, user);
   if (!verdict.allowed) {
     auth_refused(user, mechanism, "locked_out", locked_out(verdict.retry_after));
     co_return;
@@ -94,7 +94,7 @@ asio::awaitable<void> Session::authenticate() {
     co_await auth_failed(user, mechanism);
     co_return;
   }
-  shared.throttle.succeeded(ip_);
+  shared.throttle.succeeded(ip_, user);
   account_ = std::move(**account);
   sender_cache_.clear();
   log::info("smtp.auth", {{"sid", id_},
@@ -123,7 +123,7 @@ asio::awaitable<void> Session::scram_step() {
       co_return;
     }
     const std::string user = scram_->username();
-    const auto verdict = shared.throttle.check(ip_);
+    const auto verdict = shared.throttle.check(ip_, user);
     if (!verdict.allowed) {
       auth_refused(user, mechanism, "locked_out", locked_out(verdict.retry_after));
       co_return;
@@ -176,7 +176,7 @@ asio::awaitable<void> Session::scram_step() {
     auth_refused(user, mechanism, "malformed", Reply{501, "5.5.2", "Unexpected SCRAM response"});
     co_return;
   }
-  shared.throttle.succeeded(ip_);
+  shared.throttle.succeeded(ip_, user);
   scram_.reset();
   sender_cache_.clear();
   log::info("smtp.auth", {{"sid", id_},
