@@ -336,6 +336,35 @@ class SubmissionRejectionTest(SubmissionBase):
         self.assertEqual(s.cmd(f"MAIL FROM:<{USER}>")[0], 530)
 
 
+class MxAuthTest(SubmissionBase):
+    heron_kwargs = {"smtp": {"auth_on_mx": True}}
+
+    def test_auth_on_mx_when_enabled(self):
+        s = RawSmtp(self.h.address, self.h.smtp_port)
+        self.addCleanup(s.close)
+        s.reply()
+        self.assertNotIn("AUTH", s.cmd("EHLO client.test")[1])  # not before TLS
+        s.cmd("STARTTLS")
+        s.sock = tls_context().wrap_socket(s.sock, server_hostname=self.h.hostname)
+        self.assertIn("AUTH PLAIN LOGIN SCRAM-SHA-256", s.cmd("EHLO client.test")[1])
+        # Without AUTH the MX still takes mail for local domains, and only that.
+        self.assertEqual(s.cmd("MAIL FROM:<x@remote.test>")[0], 250)
+        self.assertEqual(s.cmd("RCPT TO:<carol@remote.example>")[0], 550)
+        self.assertEqual(s.cmd(f"RCPT TO:<{BOB}>")[0], 250)
+        self.assertEqual(s.cmd("RSET")[0], 250)
+        self.assertEqual(s.cmd("AUTH PLAIN " + b64(f"\0{USER}\0{PASSWORD}"))[0], 235)
+        self.assertEqual(s.cmd(f"MAIL FROM:<{USER}>")[0], 250)
+        self.assertEqual(s.cmd("RCPT TO:<carol@remote.example>")[0], 250)
+        self.assertEqual(s.cmd("DATA")[0], 354)
+        s.send(message(to="carol@remote.example") + b".\r\n")
+        self.assertEqual(s.reply()[0], 250)
+        ids = self.queue_ids()
+        self.assertEqual(len(ids), 1)
+        show = self.h.cli("queue", "show", str(ids[0])).stdout.decode()
+        self.assertIn("<carol@remote.example>", show)
+        self.assertIn("origin: mx\n", show)
+
+
 class SubmissionHiddenClientTest(SubmissionBase):
     heron_kwargs = {"sections": {"submission": {"hide_client_ip": True}}}
 
