@@ -8,6 +8,7 @@ did is read back from the store (`heron message get`) and the queue (`heron queu
 """
 
 import base64
+import glob
 import hashlib
 import hmac
 import os
@@ -161,10 +162,13 @@ class SubmissionTest(SubmissionBase):
                                  rcpt_options=["NOTIFY=SUCCESS,FAILURE"])
             self.assertEqual(refused, {})
         self.assertEqual(len(self.h.messages(BOB)), 1)  # the local one, at once
-        ids = self.queue_ids()
-        self.assertEqual(len(ids), 1)
-        show = self.h.cli("queue", "show", str(ids[0])).stdout.decode()
-        self.assertIn("origin: submission\n", show)
+        shows = [self.h.cli("queue", "show", str(i)).stdout.decode() for i in self.queue_ids()]
+        self.assertEqual(len(shows), 2)
+        # NOTIFY=SUCCESS on the local recipient: a "delivered" notice to the sender.
+        notice = [s for s in shows if "origin: dsn\n" in s]
+        self.assertEqual(len(notice), 1)
+        self.assertIn("<alice@example.test>", notice[0])
+        show = [s for s in shows if "origin: submission\n" in s][0]
         self.assertIn("sender: <alice@example.test>\n", show)
         self.assertIn("ret: HDRS\n", show)
         self.assertIn("envid: env+1\n", show)
@@ -363,6 +367,51 @@ class MxAuthTest(SubmissionBase):
         show = self.h.cli("queue", "show", str(ids[0])).stdout.decode()
         self.assertIn("<carol@remote.example>", show)
         self.assertIn("origin: mx\n", show)
+
+
+class DsnTest(SubmissionBase):
+    def test_notify_success_on_local_delivery_queues_a_delivered_notice(self):
+        # RFC 3461 5.2.2, on the MX: the message is filed, and a "delivered" DSN for the one
+        # recipient that asked is queued to the sender with the null reverse-path.
+        with smtplib.SMTP(self.h.address, self.h.smtp_port, timeout=15) as s:
+            s.ehlo()
+            self.assertTrue(s.has_extn("dsn"))
+            s.mail("someone@remote.test", ["RET=HDRS", "ENVID=track+2D1"])
+            self.assertEqual(s.rcpt(BOB, ["NOTIFY=SUCCESS", "ORCPT=rfc822;Bob@example.test"])[0],
+                             250)
+            self.assertEqual(s.rcpt(USER, ["NOTIFY=FAILURE"])[0], 250)
+            self.assertEqual(s.data(message(sender="someone@remote.test"))[0], 250)
+        self.assertEqual(len(self.h.messages(BOB)), 1)
+        self.assertEqual(len(self.h.messages(USER)), 1)
+        ids = self.queue_ids()
+        self.assertEqual(len(ids), 1)
+        show = self.h.cli("queue", "show", str(ids[0])).stdout.decode()
+        self.assertIn("origin: dsn\n", show)
+        self.assertIn("sender: <>\n", show)
+        self.assertIn("<someone@remote.test>", show)
+        self.assertRegex(self.h.log_text(), r"smtp\.dsn .*to=someone@remote\.test.*recipients=1")
+        body = self.queued_body()
+        self.assertIn(b"Action: delivered", body)
+        self.assertIn(b"Final-Recipient: rfc822; bob@example.test", body)
+        self.assertIn(b"Original-Recipient: rfc822; Bob@example.test", body)
+        self.assertIn(b"Original-Envelope-Id: track-1", body)
+        self.assertNotIn(b"alice@example.test", body.split(b"Subject: hello")[0])
+
+    def test_no_notice_without_notify_success(self):
+        with smtplib.SMTP(self.h.address, self.h.smtp_port, timeout=15) as s:
+            s.sendmail("someone@remote.test", [BOB], message(sender="someone@remote.test"),
+                       rcpt_options=["NOTIFY=NEVER"])
+            s.sendmail("", [BOB], message(sender="someone@remote.test"),
+                       rcpt_options=["NOTIFY=SUCCESS"])  # null sender: never a notice
+        self.assertEqual(len(self.h.messages(BOB)), 2)
+        self.assertEqual(self.queue_ids(), [])
+
+    def queued_body(self):
+        files = [p for p in glob.glob(os.path.join(self.h.dir, "data", "queue", "*", "*"))
+                 if ".tmp." not in p]
+        self.assertEqual(len(files), 1, files)
+        with open(files[0], "rb") as f:
+            return f.read()
 
 
 class SubmissionHiddenClientTest(SubmissionBase):

@@ -36,8 +36,9 @@ heron::smtp::ServerPolicy Server::policy(const boost::asio::ip::address& remote)
   p.auth = submission() || settings_.smtp.auth_on_mx;
   p.require_auth = submission();
   p.auth_plaintext = settings_.auth.plaintext_on_loopback && remote.is_loopback();
-  // RFC 3461: DSN requests are honoured where mail is queued, that is on submission.
-  p.dsn = submission();
+  // RFC 3461: remote recipients' requests go into the queue, local ones' NOTIFY=SUCCESS gets a
+  // "delivered" notice at once (server/smtp/dsn.cpp).
+  p.dsn = true;
   return p;
 }
 

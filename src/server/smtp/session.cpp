@@ -1,5 +1,6 @@
 #include "server/smtp/session.hpp"
 
+#include <algorithm>
 #include <ctime>
 
 #include <boost/asio/co_spawn.hpp>
@@ -162,6 +163,7 @@ void Session::check_recipient() {
   if (env.recipients.empty()) {  // drops what an ended transaction left behind
     recipients_.clear();
     remote_.clear();
+    local_dsn_.clear();
   }
   // An authenticated client may send anywhere (RFC 6409 6); others reach our domains only.
   const bool relay = !machine_.auth_user().empty();
@@ -236,6 +238,7 @@ void Session::check_recipient() {
               {{"sid", id_}, {"rcpt", address}, {"forwards", resolved->forwards.size()}});
   }
   recipients_.push_back({address, std::move(resolved->accounts)});
+  local_dsn_.push_back(std::move(queued));
   machine_.answer_recipient(true, {250, "2.1.5", "Ok"});
 }
 
@@ -278,6 +281,7 @@ asio::awaitable<void> Session::deliver() {
     if (refusal) {
       recipients_.clear();
       remote_.clear();
+      local_dsn_.clear();
       machine_.answer_message(*refusal);
       co_return;
     }
@@ -331,6 +335,14 @@ asio::awaitable<void> Session::deliver() {
       log::info("smtp.queued", {{"sid", id_}, {"id", id}, {"queue_id", *queued}});
     }
   }
+  // RFC 3461 5.2.2: NOTIFY=SUCCESS on a local recipient earns the sender a "delivered"
+  // notice; the original is kept for it (its headers, or all of it with RET=FULL).
+  const bool success_notice =
+      !from.empty() && std::any_of(local_dsn_.begin(), local_dsn_.end(), [](const auto& r) {
+        return (r.notify & heron::smtp::notify::kSuccess) != 0;
+      });
+  std::string original;
+  if (success_notice) original = message;
   if (reply.code == 250 && !recipients_.empty()) {
     auto delivery = delivery::local::build(from, std::move(message), recipients_, now);
     auto result =
@@ -342,6 +354,7 @@ asio::awaitable<void> Session::deliver() {
                  {{"sid", id_}, {"id", id}, {"error", result.error().message}});
     }
   }
+  if (reply.code == 250 && success_notice) co_await notify_delivered(id, now, original);
   if (reply.code == 250) {
     if (recipients_.empty() || !remote_.empty()) {
       reply.text = "Ok: queued as " + id;
@@ -365,6 +378,7 @@ asio::awaitable<void> Session::deliver() {
   for (const auto& rcpt : remote_) log_rcpt(rcpt.address, "queue");
   recipients_.clear();
   remote_.clear();
+  local_dsn_.clear();
   machine_.answer_message(reply);
 }
 

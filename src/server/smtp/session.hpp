@@ -43,6 +43,10 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::awaitable<void> check_sender();
   boost::asio::awaitable<bool> sender_allowed(const std::string& address);
   boost::asio::awaitable<void> pause(std::chrono::seconds delay);
+  // dsn.cpp: "delivered" notices (RFC 3461 5.2.2, RFC 3464) for local recipients that asked
+  // for them with NOTIFY=SUCCESS, queued to the sender once the message is filed.
+  boost::asio::awaitable<void> notify_delivered(const std::string& id, int64_t now,
+                                                std::string_view original);
   void arm(std::chrono::seconds timeout);
   std::string transaction_id();
 
@@ -54,8 +58,9 @@ class Session : public std::enable_shared_from_this<Session> {
   std::string id_;  // session id for logs
   std::string ip_;
   std::vector<delivery::local::Recipient> recipients_;  // accepted local recipients
-  std::vector<queue::Recipient> remote_;   // accepted recipients that go through the queue
-  std::optional<store::Account> account_;  // after AUTH
+  std::vector<queue::Recipient> remote_;     // accepted recipients that go through the queue
+  std::vector<queue::Recipient> local_dsn_;  // parallel to recipients_: their NOTIFY and ORCPT
+  std::optional<store::Account> account_;    // after AUTH
   std::optional<heron::sasl::ScramServer> scram_;
   bool scram_real_ = false;      // the SCRAM user exists and has keys
   bool scram_verified_ = false;  // client-final's proof matched; waiting for its empty answer
