@@ -2,6 +2,7 @@
 // loop until SIGTERM or SIGINT. Roles whose servers are not built yet are skipped with a
 // warning rather than bound, so a full production config already loads today.
 
+#include <filesystem>
 #include <functional>
 #include <iostream>
 #include <thread>
@@ -66,18 +67,24 @@ int serve(const config::Config& config) {
 
   // One front context for every TLS listener; it picks the certificate by SNI in each
   // handshake and SIGHUP reloads the files (tls/certificates.hpp).
-  std::unique_ptr<tls::Certificates> certificates;
-  std::shared_ptr<tls::Context> tls;
-  if (!config.tls.cert_file.empty()) {
-    std::vector<tls::CertificateFiles> files{{"", config.tls.cert_file, config.tls.key_file}};
+  // A listener with its own cert_file/key_file gets a set of its own (same SNI domains).
+  std::vector<std::unique_ptr<tls::Certificates>> certificates;
+  auto load_certificates = [&](const std::filesystem::path& cert,
+                               const std::filesystem::path& key) -> std::shared_ptr<tls::Context> {
+    std::vector<tls::CertificateFiles> files{{"", cert, key}};
     for (const auto& d : config.tls.domains) files.push_back({d.name, d.cert_file, d.key_file});
     auto certs = tls::Certificates::load(std::move(files));
     if (!certs) {
       log::error("tls.config.failed", {{"error", certs.error().message}});
-      return 1;
+      return nullptr;
     }
-    certificates = std::move(*certs);
-    tls = certificates->context();
+    certificates.push_back(std::move(*certs));
+    return certificates.back()->context();
+  };
+  std::shared_ptr<tls::Context> default_tls;
+  if (!config.tls.cert_file.empty()) {
+    default_tls = load_certificates(config.tls.cert_file, config.tls.key_file);
+    if (!default_tls) return 1;
   }
 
   // Declared before the io_context: session frames it still holds when destroyed release
@@ -113,6 +120,11 @@ int serve(const config::Config& config) {
   };
 
   for (const auto& l : config.listeners) {
+    std::shared_ptr<tls::Context> tls = default_tls;
+    if (!l.cert_file.empty() && l.tls != config::TlsMode::none) {
+      tls = load_certificates(l.cert_file, l.key_file);
+      if (!tls) return 1;
+    }
     if (l.role == config::Role::pop3 || l.role == config::Role::pop3s) {
       server::pop3::Settings settings{l, config.hostname, config.limits, config.auth,
                                       l.tls == config::TlsMode::none ? nullptr : tls};
@@ -180,9 +192,11 @@ int serve(const config::Config& config) {
   std::function<void(const boost::system::error_code&, int)> on_hangup =
       [&](const boost::system::error_code& ec, int) {
         if (ec) return;
-        if (certificates) {
-          auto reloaded = certificates->reload();  // logs its outcome itself
-          (void)reloaded;
+        if (!certificates.empty()) {
+          for (auto& c : certificates) {
+            auto reloaded = c->reload();  // logs its outcome itself
+            (void)reloaded;
+          }
         } else {
           log::info("tls.reload.skipped", {{"reason", "no [tls] certificate configured"}});
         }

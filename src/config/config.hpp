@@ -26,6 +26,10 @@ struct Listener {
   std::string address = "0.0.0.0";  // IPv4 or IPv6 literal
   uint16_t port = 25;
   TlsMode tls = TlsMode::starttls;
+  // This listener's own certificate, instead of [tls]'s default (the [[tls.domain]] ones still
+  // apply by SNI). Both or neither.
+  std::filesystem::path cert_file = {};
+  std::filesystem::path key_file = {};
 
   bool operator==(const Listener&) const = default;
 };

@@ -448,7 +448,7 @@ class Walker {
     for (size_t i = 0; i < array->size(); ++i) {
       const auto& t = *array->get(i)->as_table();
       const std::string path = "listener[" + std::to_string(i) + "]";
-      check_keys(t, path, {"name", "role", "address", "port", "tls"});
+      check_keys(t, path, {"name", "role", "address", "port", "tls", "cert_file", "key_file"});
       Listener l;
       ListenerSource src;
       src.table = t.source();
@@ -492,6 +492,12 @@ class Walker {
       if (const auto* n = t.get("tls")) {
         if (auto m = read_enum(*n, path + ".tls", kTlsModes, tls_mode_name)) l.tls = *m;
         src.tls = n;
+      }
+      if (const auto* n = t.get("cert_file")) read_path(*n, path + ".cert_file", l.cert_file);
+      if (const auto* n = t.get("key_file")) read_path(*n, path + ".key_file", l.key_file);
+      if (l.cert_file.empty() != l.key_file.empty()) {
+        diag_.missing(t.source().begin, path + (l.cert_file.empty() ? ".cert_file" : ".key_file"),
+                      "a path when the listener's other certificate key is set");
       }
       out.push_back(std::move(l));
       sources_.push_back(src);
@@ -541,7 +547,8 @@ class Walker {
       const ListenerSource& src = sources_[i];
       const std::string path = "listener[" + std::to_string(i) + "]";
 
-      if (l.tls != TlsMode::none && !(has_cert && has_key)) {
+      const bool own_cert = !l.cert_file.empty() && !l.key_file.empty();
+      if (l.tls != TlsMode::none && !(has_cert && has_key) && !own_cert) {
         std::string got = "\"" + std::string(tls_mode_name(l.tls)) + "\"";
         if (src.tls == nullptr)
           got += " (the default for role " + std::string(role_name(l.role)) + ")";

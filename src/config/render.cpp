@@ -137,6 +137,8 @@ std::string to_toml(const Config& c) {
     line("address", toml_string(l.address));
     line("port", std::to_string(l.port));
     line("tls", toml_string(tls_mode_name(l.tls)));
+    if (!l.cert_file.empty()) line("cert_file", toml_path(l.cert_file));
+    if (!l.key_file.empty()) line("key_file", toml_path(l.key_file));
   }
 
   const Limits& lim = c.limits;

@@ -126,5 +126,27 @@ class TlsCertificatesTest(HeronTestCase):
         self.assertIsNone(self.h.proc.poll())
 
 
+class ListenerCertificateTest(HeronTestCase):
+    def test_listener_with_its_own_certificate(self):
+        h = self.heron(submission=True)
+        own = make_cert(h.dir, "own", "submit.example.test")
+        for listener in h.extra_listeners:
+            if listener["name"] == "submissions":
+                listener["cert_file"], listener["key_file"] = own
+        h.write_config()
+        h.start()
+        with socket.create_connection((h.address, h.submissions_port), timeout=10) as raw:
+            with context().wrap_socket(raw, server_hostname="mx.example.test") as tls:
+                self.assertEqual(tls.getpeercert(binary_form=True), der(own[0]))
+        # STARTTLS on the MX still presents the default certificate.
+        s = RawSmtp(h.address, h.smtp_port)
+        self.addCleanup(s.close)
+        s.reply()
+        s.cmd("EHLO client.test")
+        s.cmd("STARTTLS")
+        s.sock = context().wrap_socket(s.sock, server_hostname="mx.example.test")
+        self.assertEqual(s.sock.getpeercert(binary_form=True), der(h.cert))
+
+
 if __name__ == "__main__":
     unittest.main()

@@ -86,6 +86,8 @@ TEST(ConfigRender, SubmissionAndSniKeysRoundTrip) {
                    {"*.example.com", "/etc/heron/com/full.pem", "/etc/heron/com/key.pem"}};
   c.smtp.auth_on_mx = true;
   c.submission.hide_client_ip = true;
+  c.listeners[3].cert_file = "/etc/heron/465/full.pem";  // submissions: its own certificate
+  c.listeners[3].key_file = "/etc/heron/465/key.pem";
   expect_round_trip(c);
   const std::string text = to_toml(c);
   EXPECT_NE(text.find("[[tls.domain]]\nname = \"*.example.com\"\n"), std::string::npos) << text;
@@ -111,6 +113,15 @@ TEST(ConfigRender, TlsDomainErrors) {
       << bad_name.error().message;
   auto unknown = parse("[submission]\nhide_ip = true\n", "heron.toml");
   ASSERT_FALSE(unknown);
+  // A listener's own certificate: both keys, and then no [tls] is needed for it.
+  auto own = parse("[[listener]]\nrole = \"submissions\"\ncert_file = \"c\"\nkey_file = \"k\"\n",
+                   "heron.toml");
+  ASSERT_TRUE(own) << own.error().message;
+  EXPECT_EQ(own->listeners[0].cert_file, "c");
+  auto half = parse("[[listener]]\nrole = \"submissions\"\ncert_file = \"c\"\n", "heron.toml");
+  ASSERT_FALSE(half);
+  EXPECT_NE(half.error().message.find("listener[0].key_file"), std::string::npos)
+      << half.error().message;
 }
 
 TEST(ConfigRender, WritesSuffixedForms) {
