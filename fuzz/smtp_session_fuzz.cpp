@@ -5,6 +5,7 @@
 // parity of its size, start_tls is followed by tls_started(). It stops on close.
 #include <cstddef>
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -47,6 +48,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   policy.tls_active = (data[3] & 2) != 0;
   policy.bare_line_ends =
       (data[3] & 4) ? heron::smtp::BareLineEnds::normalize : heron::smtp::BareLineEnds::reject;
+  policy.auth = (data[3] & 8) != 0;
+  policy.auth_plaintext = (data[3] & 16) != 0;
+  policy.require_auth = (data[3] & 32) != 0;
+  policy.dsn = (data[3] & 64) != 0;
   const std::string_view in(reinterpret_cast<const char*>(data) + 4, size - 4);
 
   ServerMachine m(policy);
@@ -78,6 +83,22 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       } else if (e == Event::start_tls) {
         m.tls_started();
         check(m.policy().tls_active);
+      } else if (e == Event::authenticate) {
+        // SCRAM: one challenge per round up to two, then an answer; PLAIN/LOGIN: the name
+        // decides, so both outcomes are reached.
+        const auto& r = m.auth_request();
+        if (r.mechanism == "SCRAM-SHA-256" && r.round < 2 && !r.response.empty()) {
+          m.auth_challenge(r.response);
+        } else {
+          const bool ok = !r.authcid.empty() && (static_cast<uint8_t>(r.authcid[0]) % 2) == 0;
+          m.answer_auth(ok ? std::optional<std::string>(r.authcid) : std::nullopt,
+                        ok ? Reply{235, "2.7.0", "Ok"} : Reply{535, "5.7.8", "No"});
+          check(ok == !m.auth_user().empty());
+        }
+      } else if (e == Event::check_sender) {
+        check(!m.auth_user().empty());
+        const bool ok = m.envelope().mail_from.address().size() % 2 == 0;
+        m.answer_sender(ok, ok ? Reply{250, "2.1.0", "Ok"} : Reply{553, "5.7.1", "No"});
       }
       check(m.envelope().recipients.size() <= policy.max_recipients);
     }

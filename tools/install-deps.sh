@@ -13,6 +13,8 @@ packages=(
   libunbound-dev dns-root-data
   # tests, demo and benchmarks: real clients and a real foreign MTA
   python3 swaks postfix openssl sqlite3 procps
+  # swaks --tls/--tlsc (tests/integration/test_smtp_submission.py) needs Perl's TLS modules
+  libnet-ssleay-perl libio-socket-ssl-perl
   # mail clients the IMAP and POP3 interop tests drive
   isync fetchmail
   # the IMAP benchmark's reference server (bench/imap_bench.py runs a private instance)

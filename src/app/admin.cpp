@@ -125,7 +125,9 @@ int user_list(const config::Config& c, const std::string& domain) {
   if (!s) return 1;
   auto list = s->list_accounts(domain);
   if (!list) return fail(list.error());
-  for (const auto& a : *list) std::cout << a.address << "\n";
+  for (const auto& a : *list) {
+    std::cout << a.address << (a.sender_check ? "" : "  (sender check off)") << "\n";
+  }
   return 0;
 }
 
@@ -146,6 +148,14 @@ int user_del(const config::Config& c, const std::string& address) {
   if (!s) return 1;
   if (auto r = s->delete_account(address); !r) return fail(r.error());
   std::cout << "deleted user " << address << "\n";
+  return 0;
+}
+
+int user_sender_check(const config::Config& c, const std::string& address, bool on) {
+  auto s = open_store(c);
+  if (!s) return 1;
+  if (auto r = s->set_sender_check(address, on); !r) return fail(r.error());
+  std::cout << "sender check " << (on ? "on" : "off") << " for " << address << "\n";
   return 0;
 }
 
@@ -187,8 +197,8 @@ int mailbox_list(const config::Config& c, const std::string& user) {
                            "MESSAGES", "SIZE", "UIDVALIDITY", "UIDNEXT");
   for (const auto& m : *list) {
     std::cout << fmt::format("{:<20} {:<10} {:>8} {:>12} {:>11} {:>8}\n", m.name,
-                             m.special_use.empty() ? "-" : m.special_use, m.messages,
-                             m.total_size, m.uidvalidity, m.uidnext);
+                             m.special_use.empty() ? "-" : m.special_use, m.messages, m.total_size,
+                             m.uidvalidity, m.uidnext);
   }
   return 0;
 }
@@ -205,8 +215,8 @@ int message_list(const config::Config& c, const std::string& user, const std::st
   }
   auto list = s.list_messages((*box)->id);
   if (!list) return fail(list.error());
-  std::cout << fmt::format("{:>6} {:<20} {:>9} {:<12} {:<30} {}\n", "UID", "DATE", "SIZE",
-                           "FLAGS", "FROM", "SUBJECT");
+  std::cout << fmt::format("{:>6} {:<20} {:>9} {:<12} {:<30} {}\n", "UID", "DATE", "SIZE", "FLAGS",
+                           "FROM", "SUBJECT");
   for (const auto& m : *list) {
     std::string from, subject;
     if (auto bytes = s.read_message(m)) {

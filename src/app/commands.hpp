@@ -33,6 +33,7 @@ int user_list(const config::Config& c, const std::string& domain);
 int user_passwd(const config::Config& c, const std::string& address,
                 std::optional<std::string> password);
 int user_del(const config::Config& c, const std::string& address);
+int user_sender_check(const config::Config& c, const std::string& address, bool on);
 
 int alias_add(const config::Config& c, const std::string& source,
               const std::vector<std::string>& targets);

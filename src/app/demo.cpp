@@ -1,5 +1,6 @@
 // `heron serve --demo`: a working server with no setup. The first run makes ./demo-data with
-// a config (an MX listener on 127.0.0.1:2525, POP3 with STLS on 127.0.0.1:1100), a
+// a config (an MX listener on 127.0.0.1:2525, submission on 127.0.0.1:1587 with STARTTLS and
+// 1465 with implicit TLS, IMAP on 1143/1993, POP3 with STLS on 127.0.0.1:1100), a
 // self-signed certificate, the domain example.test and the user
 // demo@example.test, whose generated password is printed once (only its Argon2id hash is
 // kept). Later runs reuse all of it.
@@ -30,6 +31,19 @@ config::Config demo_config(const std::filesystem::path& dir) {
   mx.port = 2525;
   mx.tls = config::TlsMode::starttls;
   c.listeners.push_back(mx);
+  config::Listener submission;
+  submission.name = "submission";
+  submission.role = config::Role::submission;
+  submission.address = "127.0.0.1";
+  submission.port = 1587;
+  submission.tls = config::TlsMode::starttls;
+  c.listeners.push_back(submission);
+  config::Listener submissions = submission;
+  submissions.name = "submissions";
+  submissions.role = config::Role::submissions;
+  submissions.port = 1465;
+  submissions.tls = config::TlsMode::implicit;
+  c.listeners.push_back(submissions);
   config::Listener imap;
   imap.name = "imap";
   imap.role = config::Role::imap;
@@ -116,6 +130,8 @@ int serve_demo(const std::filesystem::path& demo_dir) {
             << "  then: heron -c " << config_file.string() << " message list " << kUser << "\n"
             << "  or read it over IMAP: 127.0.0.1:1143 (STARTTLS) or 127.0.0.1:1993 (TLS)\n"
             << "  or over POP3: openssl s_client -quiet -starttls pop3 -connect 127.0.0.1:1100\n"
+            << "  send as the user: swaks --server 127.0.0.1:1587 --tls --auth PLAIN --auth-user "
+            << kUser << " --from " << kUser << " --to someone@example.net\n"
             << std::flush;
   return serve(config);
 }

@@ -68,6 +68,15 @@ int main(int argc, char** argv) {
   add_password_options(usr_passwd);
   auto* usr_del = usr->add_subcommand("del", "Delete an account and all its mail");
   usr_del->add_option("address", address, "user@domain")->required();
+  std::string on_off;
+  auto* usr_sender =
+      usr->add_subcommand("sender-check",
+                          "Submission: require MAIL FROM and From: to be the account's (on, the "
+                          "default) or let it send as anyone (off)");
+  usr_sender->add_option("address", address, "user@domain")->required();
+  usr_sender->add_option("state", on_off, "on or off")
+      ->required()
+      ->check(CLI::IsMember({"on", "off"}));
 
   auto* ali = cli.add_subcommand("alias", "Manage aliases and catch-alls")->require_subcommand(1);
   auto* ali_add =
@@ -162,6 +171,7 @@ int main(int argc, char** argv) {
   if (usr_list->parsed()) return app::user_list(config, domain);
   if (usr_passwd->parsed()) return app::user_passwd(config, address, password);
   if (usr_del->parsed()) return app::user_del(config, address);
+  if (usr_sender->parsed()) return app::user_sender_check(config, address, on_off == "on");
   if (ali_add->parsed()) return app::alias_add(config, source, targets);
   if (ali_list->parsed()) return app::alias_list(config, domain);
   if (ali_del->parsed()) return app::alias_del(config, source, target);

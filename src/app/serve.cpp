@@ -2,6 +2,8 @@
 // loop until SIGTERM or SIGINT. Roles whose servers are not built yet are skipped with a
 // warning rather than bound, so a full production config already loads today.
 
+#include <filesystem>
+#include <functional>
 #include <iostream>
 #include <thread>
 #include <vector>
@@ -12,13 +14,14 @@
 
 #include "app/commands.hpp"
 #include "base/log.hpp"
+#include "net/blocking.hpp"
 #include "net/limits.hpp"
 #include "net/listener.hpp"
-#include "net/blocking.hpp"
 #include "net/login_throttle.hpp"
 #include "server/imap/server.hpp"
 #include "server/pop3/server.hpp"
 #include "server/smtp/server.hpp"
+#include "tls/certificates.hpp"
 #include "tls/context.hpp"
 
 namespace heron::app {
@@ -62,14 +65,26 @@ int serve(const config::Config& config) {
     return 1;
   }
 
-  std::shared_ptr<tls::Context> tls;
-  if (!config.tls.cert_file.empty()) {
-    auto ctx = tls::make_server_context(config.tls.cert_file, config.tls.key_file);
-    if (!ctx) {
-      log::error("tls.config.failed", {{"error", ctx.error().message}});
-      return 1;
+  // One front context for every TLS listener; it picks the certificate by SNI in each
+  // handshake and SIGHUP reloads the files (tls/certificates.hpp).
+  // A listener with its own cert_file/key_file gets a set of its own (same SNI domains).
+  std::vector<std::unique_ptr<tls::Certificates>> certificates;
+  auto load_certificates = [&](const std::filesystem::path& cert,
+                               const std::filesystem::path& key) -> std::shared_ptr<tls::Context> {
+    std::vector<tls::CertificateFiles> files{{"", cert, key}};
+    for (const auto& d : config.tls.domains) files.push_back({d.name, d.cert_file, d.key_file});
+    auto certs = tls::Certificates::load(std::move(files));
+    if (!certs) {
+      log::error("tls.config.failed", {{"error", certs.error().message}});
+      return nullptr;
     }
-    tls = *ctx;
+    certificates.push_back(std::move(*certs));
+    return certificates.back()->context();
+  };
+  std::shared_ptr<tls::Context> default_tls;
+  if (!config.tls.cert_file.empty()) {
+    default_tls = load_certificates(config.tls.cert_file, config.tls.key_file);
+    if (!default_tls) return 1;
   }
 
   // Declared before the io_context: session frames it still holds when destroyed release
@@ -105,6 +120,11 @@ int serve(const config::Config& config) {
   };
 
   for (const auto& l : config.listeners) {
+    std::shared_ptr<tls::Context> tls = default_tls;
+    if (!l.cert_file.empty() && l.tls != config::TlsMode::none) {
+      tls = load_certificates(l.cert_file, l.key_file);
+      if (!tls) return 1;
+    }
     if (l.role == config::Role::pop3 || l.role == config::Role::pop3s) {
       server::pop3::Settings settings{l, config.hostname, config.limits, config.auth,
                                       l.tls == config::TlsMode::none ? nullptr : tls};
@@ -118,8 +138,10 @@ int serve(const config::Config& config) {
       continue;
     }
     if (l.role == config::Role::imap || l.role == config::Role::imaps) {
-      server::imap::Settings settings{l,           config.hostname,
-                                      config.limits, config.imap,
+      server::imap::Settings settings{l,
+                                      config.hostname,
+                                      config.limits,
+                                      config.imap,
                                       l.tls == config::TlsMode::none ? nullptr : tls,
                                       config.auth.plaintext_on_loopback};
       auto& srv = imap_servers.emplace_back(
@@ -131,16 +153,22 @@ int serve(const config::Config& config) {
       }
       continue;
     }
-    if (l.role != config::Role::mx) {
-      log::warn("server.listener.skipped", {{"listener", l.name},
-                                            {"role", config::role_name(l.role)},
-                                            {"reason", "role not implemented yet"}});
-      continue;
+    // mx, submission (587, STARTTLS) and submissions (465, implicit TLS): one SMTP server
+    // with a policy per role (server/smtp/server.hpp).
+    if ((l.role == config::Role::submission || l.role == config::Role::submissions) && !tls) {
+      log::warn("server.submission.no_tls",
+                {{"listener", l.name},
+                 {"reason", "no [tls] certificate: AUTH is refused, so no mail is accepted"}});
     }
-    server::smtp::Settings settings{l, config.hostname, config.limits, config.smtp,
-                                    l.tls == config::TlsMode::none ? nullptr : tls};
-    auto& srv =
-        smtp_servers.emplace_back(std::make_unique<server::smtp::Server>(settings, *store, *store));
+    server::smtp::Settings settings{l,
+                                    config.hostname,
+                                    config.limits,
+                                    config.smtp,
+                                    l.tls == config::TlsMode::none ? nullptr : tls,
+                                    config.auth,
+                                    config.submission};
+    auto& srv = smtp_servers.emplace_back(std::make_unique<server::smtp::Server>(
+        settings, server::smtp::Shared{*store, *store, *queue, throttle, blocking}));
     if (!add_listener(l, srv->busy_reply(), [s = srv.get()](net::Stream stream) {
           return s->serve(std::move(stream));
         })) {
@@ -159,10 +187,28 @@ int serve(const config::Config& config) {
         {{"listener", l->name()}, {"address", ep.address().to_string()}, {"port", ep.port()}});
   }
 
+  // SIGHUP: reload the certificates; sessions keep running (a failed reload keeps the old).
+  asio::signal_set hangup(io, SIGHUP);
+  std::function<void(const boost::system::error_code&, int)> on_hangup =
+      [&](const boost::system::error_code& ec, int) {
+        if (ec) return;
+        if (!certificates.empty()) {
+          for (auto& c : certificates) {
+            auto reloaded = c->reload();  // logs its outcome itself
+            (void)reloaded;
+          }
+        } else {
+          log::info("tls.reload.skipped", {{"reason", "no [tls] certificate configured"}});
+        }
+        hangup.async_wait(on_hangup);
+      };
+  hangup.async_wait(on_hangup);
+
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signo) {
     if (ec) return;
     log::info("server.stopping", {{"signal", signo}});
+    hangup.cancel();
     for (auto& l : listeners) l->stop();
     io.stop();
   });

@@ -26,13 +26,28 @@ struct Listener {
   std::string address = "0.0.0.0";  // IPv4 or IPv6 literal
   uint16_t port = 25;
   TlsMode tls = TlsMode::starttls;
+  // This listener's own certificate, instead of [tls]'s default (the [[tls.domain]] ones still
+  // apply by SNI). Both or neither.
+  std::filesystem::path cert_file = {};
+  std::filesystem::path key_file = {};
 
   bool operator==(const Listener&) const = default;
+};
+
+// [[tls.domain]]: a certificate chosen by SNI (RFC 6066 3) for one name, or "*.example.org"
+// for every name one label below it.
+struct TlsDomain {
+  std::string name;
+  std::filesystem::path cert_file;
+  std::filesystem::path key_file;
+
+  bool operator==(const TlsDomain&) const = default;
 };
 
 struct Tls {
   std::filesystem::path cert_file;  // PEM chain; empty means no TLS
   std::filesystem::path key_file;   // PEM private key
+  std::vector<TlsDomain> domains;   // by SNI; cert_file/key_file stay the default
 
   bool operator==(const Tls&) const = default;
 };
@@ -52,8 +67,19 @@ struct Limits {
 
 struct Smtp {
   bool normalize_bare_line_ends = false;  // false: reject bare CR/LF in DATA with 5xx
+  // Offer AUTH on mx listeners too (after TLS); an authenticated client may then relay.
+  bool auth_on_mx = false;
 
   bool operator==(const Smtp&) const = default;
+};
+
+// The submission roles, 587 and 465 (RFC 6409, RFC 8314; docs/submission.md).
+struct Submission {
+  // The Received: header of submitted mail leaves out the client's IP address and EHLO name
+  // (the user's location stays private); the authenticated user is still named.
+  bool hide_client_ip = false;
+
+  bool operator==(const Submission&) const = default;
 };
 
 // The outbound queue (docs/queue.md). A delivery that fails with a 4xx reply, or cannot
@@ -127,6 +153,7 @@ struct Config {
   Tls tls;
   Limits limits;
   Smtp smtp;
+  Submission submission;
   Queue queue;
   Auth auth;
   Imap imap;

@@ -121,17 +121,24 @@ class Walker {
 
   void walk(const toml::table& root, Config& out) {
     check_keys(root, "",
-               {"hostname", "data_dir", "tls", "listener", "limits", "smtp", "queue", "auth", "log",
-                "dns", "imap"});
+               {"hostname", "data_dir", "tls", "listener", "limits", "smtp", "submission", "queue",
+                "auth", "log", "dns", "imap"});
     if (const auto* n = root.get("hostname")) read_hostname(*n, out.hostname);
     if (const auto* n = root.get("data_dir")) read_path(*n, "data_dir", out.data_dir);
     if (const auto* t = table_at(root, "tls")) read_tls(*t, out.tls);
     if (const auto* n = root.get("listener")) read_listeners(*n, out.listeners);
     if (const auto* t = table_at(root, "limits")) read_limits(*t, out.limits);
     if (const auto* t = table_at(root, "smtp")) {
-      check_keys(*t, "smtp", {"normalize_bare_line_ends"});
+      check_keys(*t, "smtp", {"normalize_bare_line_ends", "auth_on_mx"});
       if (const auto* n = t->get("normalize_bare_line_ends"))
         read_bool(*n, "smtp.normalize_bare_line_ends", out.smtp.normalize_bare_line_ends);
+      if (const auto* n = t->get("auth_on_mx"))
+        read_bool(*n, "smtp.auth_on_mx", out.smtp.auth_on_mx);
+    }
+    if (const auto* t = table_at(root, "submission")) {
+      check_keys(*t, "submission", {"hide_client_ip"});
+      if (const auto* n = t->get("hide_client_ip"))
+        read_bool(*n, "submission.hide_client_ip", out.submission.hide_client_ip);
     }
     if (const auto* t = table_at(root, "queue")) read_queue(*t, out.queue);
     if (const auto* t = table_at(root, "auth")) read_auth(*t, out.auth);
@@ -255,9 +262,47 @@ class Walker {
   // --- sections ----------------------------------------------------------------------------
 
   void read_tls(const toml::table& t, Tls& out) {
-    check_keys(t, "tls", {"cert_file", "key_file"});
+    check_keys(t, "tls", {"cert_file", "key_file", "domain"});
     if (const auto* n = t.get("cert_file")) read_path(*n, "tls.cert_file", out.cert_file);
     if (const auto* n = t.get("key_file")) read_path(*n, "tls.key_file", out.key_file);
+    if (const auto* n = t.get("domain")) read_tls_domains(*n, out.domains);
+  }
+
+  void read_tls_domains(const toml::node& node, std::vector<TlsDomain>& out) {
+    const auto* array = node.as_array();
+    if (array == nullptr || !array->is_array_of_tables()) {
+      if (array != nullptr && array->empty()) return;
+      return diag_.expected(node, "tls.domain", "an array of tables ([[tls.domain]])");
+    }
+    for (size_t i = 0; i < array->size(); ++i) {
+      const auto& t = *array->get(i)->as_table();
+      const std::string path = "tls.domain[" + std::to_string(i) + "]";
+      check_keys(t, path, {"name", "cert_file", "key_file"});
+      TlsDomain d;
+      if (const auto* n = t.get("name")) {
+        constexpr std::string_view expected = "a host name, or *. and a domain";
+        const auto* s = string_at(*n, path + ".name", expected);
+        if (s != nullptr) {
+          d.name = *s;
+          const std::string_view host =
+              s->rfind("*.", 0) == 0 ? std::string_view(*s).substr(2) : std::string_view(*s);
+          if (!plausible_hostname(host)) diag_.expected(*n, path + ".name", expected);
+        }
+      } else {
+        diag_.missing(t.source().begin, path + ".name", "a host name");
+      }
+      if (const auto* n = t.get("cert_file")) {
+        read_path(*n, path + ".cert_file", d.cert_file);
+      } else {
+        diag_.missing(t.source().begin, path + ".cert_file", "a path");
+      }
+      if (const auto* n = t.get("key_file")) {
+        read_path(*n, path + ".key_file", d.key_file);
+      } else {
+        diag_.missing(t.source().begin, path + ".key_file", "a path");
+      }
+      out.push_back(std::move(d));
+    }
   }
 
   void read_limits(const toml::table& t, Limits& out) {
@@ -403,7 +448,7 @@ class Walker {
     for (size_t i = 0; i < array->size(); ++i) {
       const auto& t = *array->get(i)->as_table();
       const std::string path = "listener[" + std::to_string(i) + "]";
-      check_keys(t, path, {"name", "role", "address", "port", "tls"});
+      check_keys(t, path, {"name", "role", "address", "port", "tls", "cert_file", "key_file"});
       Listener l;
       ListenerSource src;
       src.table = t.source();
@@ -448,6 +493,12 @@ class Walker {
         if (auto m = read_enum(*n, path + ".tls", kTlsModes, tls_mode_name)) l.tls = *m;
         src.tls = n;
       }
+      if (const auto* n = t.get("cert_file")) read_path(*n, path + ".cert_file", l.cert_file);
+      if (const auto* n = t.get("key_file")) read_path(*n, path + ".key_file", l.key_file);
+      if (l.cert_file.empty() != l.key_file.empty()) {
+        diag_.missing(t.source().begin, path + (l.cert_file.empty() ? ".cert_file" : ".key_file"),
+                      "a path when the listener's other certificate key is set");
+      }
       out.push_back(std::move(l));
       sources_.push_back(src);
     }
@@ -477,6 +528,10 @@ class Walker {
       diag_.missing(tls->get(present)->source().begin, std::string("tls.") + absent,
                     std::string("a path when tls.") + present + " is set");
     }
+    if (!config.tls.domains.empty() && !has_cert) {
+      diag_.missing(tls->source().begin, "tls.cert_file",
+                    "a default certificate when [[tls.domain]] is used");
+    }
 
     if (config.queue.max_connections_per_destination > config.queue.max_connections) {
       const auto* q = root.get_as<toml::table>("queue");
@@ -492,7 +547,8 @@ class Walker {
       const ListenerSource& src = sources_[i];
       const std::string path = "listener[" + std::to_string(i) + "]";
 
-      if (l.tls != TlsMode::none && !(has_cert && has_key)) {
+      const bool own_cert = !l.cert_file.empty() && !l.key_file.empty();
+      if (l.tls != TlsMode::none && !(has_cert && has_key) && !own_cert) {
         std::string got = "\"" + std::string(tls_mode_name(l.tls)) + "\"";
         if (src.tls == nullptr)
           got += " (the default for role " + std::string(role_name(l.role)) + ")";

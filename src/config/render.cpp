@@ -123,6 +123,12 @@ std::string to_toml(const Config& c) {
   } else {
     line("key_file", toml_path(c.tls.key_file));
   }
+  for (const TlsDomain& d : c.tls.domains) {
+    out += "\n[[tls.domain]]\n";
+    line("name", toml_string(d.name));
+    line("cert_file", toml_path(d.cert_file));
+    line("key_file", toml_path(d.key_file));
+  }
 
   for (const Listener& l : c.listeners) {
     out += "\n[[listener]]\n";
@@ -131,6 +137,8 @@ std::string to_toml(const Config& c) {
     line("address", toml_string(l.address));
     line("port", std::to_string(l.port));
     line("tls", toml_string(tls_mode_name(l.tls)));
+    if (!l.cert_file.empty()) line("cert_file", toml_path(l.cert_file));
+    if (!l.key_file.empty()) line("key_file", toml_path(l.key_file));
   }
 
   const Limits& lim = c.limits;
@@ -146,6 +154,10 @@ std::string to_toml(const Config& c) {
 
   out += "\n[smtp]\n";
   line("normalize_bare_line_ends", c.smtp.normalize_bare_line_ends ? "true" : "false");
+  line("auth_on_mx", c.smtp.auth_on_mx ? "true" : "false");
+
+  out += "\n[submission]\n";
+  line("hide_client_ip", c.submission.hide_client_ip ? "true" : "false");
 
   const Queue& q = c.queue;
   out += "\n[queue]\n";

@@ -72,6 +72,32 @@ void LoginThrottle::succeeded(const std::string& ip) {
   if (it != entries_.end()) erase_locked(it);
 }
 
+std::string LoginThrottle::account_key(std::string_view account) {
+  std::string key = "account:";
+  for (char c : account) key += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + 32) : c;
+  return key;
+}
+
+LoginThrottle::Verdict LoginThrottle::check(const std::string& ip, std::string_view account) {
+  const Verdict by_ip = check(ip);
+  if (account.empty()) return by_ip;
+  const Verdict by_account = check(account_key(account));
+  if (by_ip.allowed && by_account.allowed) return {};
+  return {false, std::max(by_ip.allowed ? std::chrono::seconds(0) : by_ip.retry_after,
+                          by_account.allowed ? std::chrono::seconds(0) : by_account.retry_after)};
+}
+
+std::chrono::seconds LoginThrottle::failed(const std::string& ip, std::string_view account) {
+  const auto by_ip = failed(ip);
+  if (account.empty()) return by_ip;
+  return std::max(by_ip, failed(account_key(account)));
+}
+
+void LoginThrottle::succeeded(const std::string& ip, std::string_view account) {
+  succeeded(ip);
+  if (!account.empty()) succeeded(account_key(account));
+}
+
 size_t LoginThrottle::size() const {
   std::lock_guard lock(mutex_);
   return entries_.size();

@@ -1,6 +1,11 @@
 #pragma once
-// Failed-login throttling per client IP, shared by every protocol that takes a password
-// (POP3, IMAP, SMTP AUTH), so a guesser gains nothing by switching protocols.
+// Failed-login throttling per client IP and per account, shared by every protocol that takes
+// a password (POP3, IMAP, SMTP AUTH), so a guesser gains nothing by switching protocols, nor
+// by spreading one account's guesses over many addresses. The two-key calls below keep one
+// record for the IP and one for the account name ("account:" + the name in lowercase): an
+// attempt is refused when either is locked out, and a failure's delay is the longer of the
+// two. Note the price of the account key: anyone can lock an account for `lockout` by failing
+// max_failures times against it (as Dovecot's and Postfix's account penalties do).
 //
 // Two measures, as admins know them from Dovecot's auth penalty and Postfix's anvil:
 //  - a delay before a failure is answered, failure_delay after the first failure in the
@@ -19,6 +24,7 @@
 #include <list>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "base/clock.hpp"
@@ -48,6 +54,12 @@ class LoginThrottle {
   std::chrono::seconds failed(const std::string& ip);
   // After a right password: forgets the IP.
   void succeeded(const std::string& ip);
+
+  // The same for an IP and the account name a client tried.
+  Verdict check(const std::string& ip, std::string_view account);
+  std::chrono::seconds failed(const std::string& ip, std::string_view account);
+  void succeeded(const std::string& ip, std::string_view account);
+  static std::string account_key(std::string_view account);
 
   size_t size() const;  // tracked IPs, for tests and metrics
   const ThrottleSettings& settings() const { return settings_; }

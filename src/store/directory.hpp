@@ -31,6 +31,8 @@ class Directory {
   virtual Result<Account> add_account(std::string_view address, std::string_view password) = 0;
   virtual Result<void> set_password(std::string_view address, std::string_view password) = 0;
   virtual Result<void> delete_account(std::string_view address) = 0;  // with its mail
+  // Submission's sender check for this account (Account::sender_check).
+  virtual Result<void> set_sender_check(std::string_view address, bool on) = 0;
   virtual Result<std::vector<Account>> list_accounts(std::string_view domain = {}) = 0;
   virtual Result<std::optional<Account>> find_account(std::string_view address) = 0;
   // The account if the password matches its hash, nullopt otherwise (unknown user included).

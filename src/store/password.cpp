@@ -17,8 +17,11 @@
 #include <openssl/rand.h>
 
 #include <array>
+#include <charconv>
+
 #include <cstring>
 #include <memory>
+#include "base/base64.hpp"
 
 namespace heron::store {
 namespace {
@@ -86,6 +89,55 @@ bool verify_password(std::string_view encoded_hash, std::string_view password) {
     if (starts_with(h, prefix)) return verify_crypt(h, password);
   }
   return false;  // unknown scheme or plaintext: never accepted
+}
+
+namespace {
+// RFC 7677 4: at least 4096 (the same constant as sasl::kScramIterations; store does not
+// depend on proto).
+constexpr uint32_t kScramIterations = 4096;
+constexpr size_t kScramSaltLen = 16;
+constexpr std::string_view kScramPrefix = "SCRAM-SHA-256$";
+}  // namespace
+
+Result<std::string> scram_sha256_secret(std::string_view password) {
+  auto salt = crypto::random_bytes(kScramSaltLen);
+  if (!salt) return make_error("RAND_bytes failed for the SCRAM salt");
+  return format_scram_sha256(crypto::derive_scram_sha256(password, *salt, kScramIterations));
+}
+
+std::string format_scram_sha256(const crypto::ScramKeys& keys) {
+  return std::string(kScramPrefix) + std::to_string(keys.iterations) + ":" +
+         base64::encode(keys.salt) + "$" + base64::encode(keys.stored_key) + ":" +
+         base64::encode(keys.server_key);
+}
+
+std::optional<crypto::ScramKeys> parse_scram_sha256(std::string_view s) {
+  if (!starts_with(s, kScramPrefix)) return std::nullopt;
+  s.remove_prefix(kScramPrefix.size());
+  const size_t colon1 = s.find(':');
+  const size_t dollar = s.find('$');
+  if (colon1 == std::string_view::npos || dollar == std::string_view::npos || dollar < colon1) {
+    return std::nullopt;
+  }
+  const size_t colon2 = s.find(':', dollar);
+  if (colon2 == std::string_view::npos) return std::nullopt;
+  crypto::ScramKeys keys;
+  const std::string_view iter = s.substr(0, colon1);
+  auto [end, ec] = std::from_chars(iter.data(), iter.data() + iter.size(), keys.iterations);
+  if (ec != std::errc() || end != iter.data() + iter.size() || keys.iterations == 0) {
+    return std::nullopt;
+  }
+  auto salt = base64::decode(s.substr(colon1 + 1, dollar - colon1 - 1));
+  auto stored = base64::decode(s.substr(dollar + 1, colon2 - dollar - 1));
+  auto server = base64::decode(s.substr(colon2 + 1));
+  if (!salt || salt->empty() || !stored || stored->size() != crypto::kSha256Size || !server ||
+      server->size() != crypto::kSha256Size) {
+    return std::nullopt;
+  }
+  keys.salt = std::move(*salt);
+  keys.stored_key = std::move(*stored);
+  keys.server_key = std::move(*server);
+  return keys;
 }
 
 }  // namespace heron::store

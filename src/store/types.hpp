@@ -19,6 +19,12 @@ struct Account {
   std::string address;        // canonical lowercase local@domain
   std::string password_hash;  // PHC string, $argon2id$...
   int64_t created = 0;        // unix seconds
+  // SCRAM-SHA-256 keys (RFC 5803 form, store/password.hpp); empty when the password was set
+  // before Heron kept them (SCRAM then fails until the password is set again).
+  std::string scram_sha256;
+  // Submission: MAIL FROM and From: must be the account's own addresses (docs/submission.md);
+  // false lets the account send as anyone.
+  bool sender_check = true;
 };
 
 struct Alias {

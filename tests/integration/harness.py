@@ -53,7 +53,7 @@ class Heron:
 
     def __init__(self, hostname="mx.example.test", address="127.0.0.1", tls=True,
                  limits=None, smtp=None, extra_listeners=(), keep=False, dns=None, pop3=False,
-                 auth=None, imap=False, sections=None):
+                 auth=None, imap=False, sections=None, submission=False):
         self.dir = tempfile.mkdtemp(prefix="heron-it-")
         self.hostname = hostname
         self.address = address
@@ -94,6 +94,20 @@ class Heron:
                     {"name": "imaps", "role": "imaps", "address": address,
                      "port": self.imaps_port, "tls": "implicit"}]
             self.auth.setdefault("plaintext_on_loopback", True)
+        # submission=True: a submission listener (587 role, STARTTLS when tls) on
+        # submission_port and, with tls, a submissions listener (465 role, implicit TLS) on
+        # submissions_port.
+        self.submission_port = self.submissions_port = None
+        if submission:
+            self.submission_port = free_port(address)
+            self.extra_listeners.append({"name": "submission", "role": "submission",
+                                         "address": address, "port": self.submission_port,
+                                         "tls": "starttls" if tls else "none"})
+            if tls:
+                self.submissions_port = free_port(address)
+                self.extra_listeners.append({"name": "submissions", "role": "submissions",
+                                             "address": address, "port": self.submissions_port,
+                                             "tls": "implicit"})
         self.tls = tls
         self.keep = keep
         self.proc = None

@@ -184,6 +184,56 @@ class TestTls(HeronTestCase):
         self.assertEqual(m.select("INBOX")[0], "OK")
         m.logout()
 
+    def test_authenticate_scram_sha256(self):
+        # An independent RFC 5802 client (hashlib/hmac) driven through imaplib's AUTHENTICATE.
+        import base64
+        import hashlib
+        import hmac
+        import os
+
+        def scram(password):
+            state = {}
+
+            def step(challenge):
+                if "bare" not in state:
+                    state["nonce"] = base64.b64encode(os.urandom(18)).decode()
+                    state["bare"] = f"n={USER},r={state['nonce']}"
+                    return ("n,," + state["bare"]).encode()
+                if "server_first" not in state:
+                    server_first = challenge.decode()
+                    state["server_first"] = server_first
+                    attrs = dict(kv.split("=", 1) for kv in server_first.split(","))
+                    salted = hashlib.pbkdf2_hmac("sha256", password.encode(),
+                                                 base64.b64decode(attrs["s"]), int(attrs["i"]))
+                    client_key = hmac.new(salted, b"Client Key", "sha256").digest()
+                    without = "c=biws,r=" + attrs["r"]
+                    auth = f"{state['bare']},{server_first},{without}".encode()
+                    sig = hmac.new(hashlib.sha256(client_key).digest(), auth, "sha256").digest()
+                    server_key = hmac.new(salted, b"Server Key", "sha256").digest()
+                    state["expected"] = b"v=" + base64.b64encode(
+                        hmac.new(server_key, auth, "sha256").digest())
+                    proof = bytes(a ^ b for a, b in zip(client_key, sig))
+                    return (without + ",p=" + base64.b64encode(proof).decode()).encode()
+                state["verified"] = challenge == state["expected"]
+                return b""
+
+            return step, state
+
+        m = imaplib.IMAP4_SSL("127.0.0.1", self.h.imaps_port, ssl_context=self.context(),
+                              timeout=10)
+        self.assertIn("AUTH=SCRAM-SHA-256", m.capabilities)
+        step, state = scram(PASSWORD)
+        self.assertEqual(m.authenticate("SCRAM-SHA-256", step)[0], "OK")
+        self.assertTrue(state["verified"], "the server's signature did not verify")
+        self.assertEqual(m.select("INBOX")[0], "OK")
+        m.logout()
+        m = imaplib.IMAP4_SSL("127.0.0.1", self.h.imaps_port, ssl_context=self.context(),
+                              timeout=10)
+        step, _ = scram("wrong-password")
+        with self.assertRaises(imaplib.IMAP4.error) as e:
+            m.authenticate("SCRAM-SHA-256", step)
+        self.assertIn("AUTHENTICATIONFAILED", str(e.exception))
+
     def test_commands_pipelined_behind_starttls_are_dropped(self):
         r = RawImap(self.h.imap_port)
         self.addCleanup(r.close)

@@ -220,6 +220,36 @@ class Pop3CommandsTest(Pop3Base):
             p._shortcmd("AUTH PLAIN " + plain_b64("", USER, PASSWORD))
         p.quit()
 
+    def test_commands_pipelined_behind_stls_are_dropped(self):
+        # CVE-2011-0411 for POP3 (RFC 2595 4): whatever came in the same read as STLS is
+        # discarded, never run as if it had come over TLS.
+        sock = socket.create_connection((self.h.address, self.h.pop3_port), timeout=10)
+        self.addCleanup(sock.close)
+
+        def line():
+            data = b""
+            while not data.endswith(b"\r\n"):
+                chunk = sock.recv(1)
+                if not chunk:
+                    raise ConnectionError("closed after " + repr(data))
+                data += chunk
+            return data
+
+        self.assertTrue(line().startswith(b"+OK"))
+        sock.sendall(b"STLS\r\nUSER " + USER.encode() + b"\r\nPASS " + PASSWORD.encode() +
+                     b"\r\n")
+        self.assertTrue(line().startswith(b"+OK"))
+        sock.settimeout(0.5)
+        with self.assertRaises(socket.timeout):  # nothing answers USER/PASS in plaintext
+            sock.recv(1)
+        tls = tls_client_context().wrap_socket(sock, server_hostname=self.h.hostname)
+        tls.settimeout(10)
+        tls.sendall(b"STAT\r\n")
+        reply = tls.recv(4096)
+        # Had the injected USER/PASS run, STAT would answer +OK.
+        self.assertTrue(reply.startswith(b"-ERR"), reply)
+        tls.close()
+
     def test_in_use(self):
         self.deliver(message(1))
         first = self.pop3()

@@ -24,7 +24,7 @@ Config production_like() {
   Config c;
   c.hostname = "mail.example.org";
   c.data_dir = "/var/lib/heron";
-  c.tls = {"/etc/heron/tls/fullchain.pem", "/etc/heron/tls/privkey.pem"};
+  c.tls = {"/etc/heron/tls/fullchain.pem", "/etc/heron/tls/privkey.pem", {}};
   c.listeners = {
       {"mx", Role::mx, "0.0.0.0", 25, TlsMode::starttls},
       {"mx6", Role::mx, "::", 25, TlsMode::starttls},
@@ -77,6 +77,51 @@ TEST(ConfigRender, OddValuesRoundTrip) {
   expect_round_trip(c);
   c.limits.max_message_size = (1ull << 63) - 1;  // INT64_MAX, not a multiple of 1K
   expect_round_trip(c);
+}
+
+// [[tls.domain]] (SNI certificates), [smtp] auth_on_mx and [submission].
+TEST(ConfigRender, SubmissionAndSniKeysRoundTrip) {
+  Config c = production_like();
+  c.tls.domains = {{"mail.example.net", "/etc/heron/net/full.pem", "/etc/heron/net/key.pem"},
+                   {"*.example.com", "/etc/heron/com/full.pem", "/etc/heron/com/key.pem"}};
+  c.smtp.auth_on_mx = true;
+  c.submission.hide_client_ip = true;
+  c.listeners[3].cert_file = "/etc/heron/465/full.pem";  // submissions: its own certificate
+  c.listeners[3].key_file = "/etc/heron/465/key.pem";
+  expect_round_trip(c);
+  const std::string text = to_toml(c);
+  EXPECT_NE(text.find("[[tls.domain]]\nname = \"*.example.com\"\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("[submission]\nhide_client_ip = true\n"), std::string::npos) << text;
+}
+
+TEST(ConfigRender, TlsDomainErrors) {
+  auto missing = parse("[[tls.domain]]\nname = \"a.example\"\n", "heron.toml");
+  ASSERT_FALSE(missing);
+  EXPECT_NE(missing.error().message.find("tls.domain[0].cert_file"), std::string::npos)
+      << missing.error().message;
+  auto no_default = parse(
+      "[[tls.domain]]\nname = \"a.example\"\ncert_file = \"c\"\nkey_file = \"k\"\n", "heron.toml");
+  ASSERT_FALSE(no_default);
+  EXPECT_NE(no_default.error().message.find("tls.cert_file"), std::string::npos)
+      << no_default.error().message;
+  auto bad_name = parse(
+      "[tls]\ncert_file = \"c\"\nkey_file = \"k\"\n[[tls.domain]]\nname = \"no spaces\"\n"
+      "cert_file = \"c2\"\nkey_file = \"k2\"\n",
+      "heron.toml");
+  ASSERT_FALSE(bad_name);
+  EXPECT_NE(bad_name.error().message.find("tls.domain[0].name"), std::string::npos)
+      << bad_name.error().message;
+  auto unknown = parse("[submission]\nhide_ip = true\n", "heron.toml");
+  ASSERT_FALSE(unknown);
+  // A listener's own certificate: both keys, and then no [tls] is needed for it.
+  auto own = parse("[[listener]]\nrole = \"submissions\"\ncert_file = \"c\"\nkey_file = \"k\"\n",
+                   "heron.toml");
+  ASSERT_TRUE(own) << own.error().message;
+  EXPECT_EQ(own->listeners[0].cert_file, "c");
+  auto half = parse("[[listener]]\nrole = \"submissions\"\ncert_file = \"c\"\n", "heron.toml");
+  ASSERT_FALSE(half);
+  EXPECT_NE(half.error().message.find("listener[0].key_file"), std::string::npos)
+      << half.error().message;
 }
 
 TEST(ConfigRender, WritesSuffixedForms) {

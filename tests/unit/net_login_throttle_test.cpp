@@ -33,6 +33,42 @@ TEST(LoginThrottle, UnknownIpIsAllowed) {
   EXPECT_EQ(t.size(), 0u);
 }
 
+// Per IP and per account: guesses at one account from many addresses lock the account (and
+// only it), guesses from one address lock the address for every account.
+TEST(LoginThrottle, AccountKeyCountsAcrossAddresses) {
+  ManualClock clock;
+  ThrottleSettings s = settings();
+  s.max_entries = 100;
+  LoginThrottle t(s, clock);
+  for (int i = 0; i < 5; ++i) {
+    const std::string ip = "192.0.2." + std::to_string(i + 1);
+    EXPECT_TRUE(t.check(ip, "Alice@Example.org").allowed);
+    t.failed(ip, "alice@example.org");
+  }
+  const auto locked = t.check("198.51.100.7", "ALICE@example.org");
+  EXPECT_FALSE(locked.allowed);
+  EXPECT_EQ(locked.retry_after, 300s);
+  EXPECT_TRUE(t.check("198.51.100.7", "bob@example.org").allowed);
+  EXPECT_TRUE(t.check("192.0.2.1").allowed);  // each address failed only once
+  clock.advance(300);
+  EXPECT_TRUE(t.check("198.51.100.7", "alice@example.org").allowed);
+}
+
+TEST(LoginThrottle, TwoKeysTakeTheLongerDelayAndSuccessClearsBoth) {
+  ManualClock clock;
+  ThrottleSettings s = settings();
+  s.max_entries = 100;
+  s.max_failures = 100;
+  LoginThrottle t(s, clock);
+  EXPECT_EQ(t.failed("192.0.2.1", "a@example.org"), 2s);
+  EXPECT_EQ(t.failed("192.0.2.1", "a@example.org"), 4s);
+  EXPECT_EQ(t.failed("192.0.2.2", "a@example.org"), 8s);  // the account's third failure
+  EXPECT_EQ(t.size(), 3u);
+  t.succeeded("192.0.2.1", "a@example.org");
+  EXPECT_EQ(t.size(), 1u);                   // 192.0.2.2 stays
+  EXPECT_EQ(t.failed("192.0.2.1", ""), 2s);  // no account: the IP alone
+}
+
 TEST(LoginThrottle, DelayDoublesUpToTheCap) {
   ManualClock clock;
   ThrottleSettings s = settings();

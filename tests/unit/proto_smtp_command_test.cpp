@@ -107,12 +107,24 @@ TEST(SmtpCommand, MailParameters) {
 }
 
 TEST(SmtpCommand, UnknownParameterIs555) {
-  EXPECT_EQ(err("MAIL FROM:<a@example.org> AUTH=<>"), "555 5.5.4 Unsupported parameter AUTH\r\n");
   EXPECT_EQ(err("MAIL FROM:<a@example.org> x-foo"), "555 5.5.4 Unsupported parameter X-FOO\r\n");
-  EXPECT_EQ(err("RCPT TO:<b@example.org> NOTIFY=NEVER"),
-            "555 5.5.4 Unsupported parameter NOTIFY\r\n");
-  EXPECT_EQ(err("RCPT TO:<b@example.org> ORCPT=rfc822;b@example.org"),
-            "555 5.5.4 Unsupported parameter ORCPT\r\n");
+  EXPECT_EQ(err("RCPT TO:<b@example.org> X-FOO=1"), "555 5.5.4 Unsupported parameter X-FOO\r\n");
+}
+
+// RFC 4954 5 AUTH on MAIL; RFC 3461 NOTIFY and ORCPT on RCPT (whether DSN is advertised is
+// the session machine's business).
+TEST(SmtpCommand, AuthAndDsnParameters) {
+  Command mail = ok("MAIL FROM:<a@example.org> AUTH=<>");
+  ASSERT_EQ(mail.params.size(), 1u);
+  EXPECT_EQ(mail.params[0].keyword, "AUTH");
+  Command rcpt = ok("RCPT TO:<b@example.org> NOTIFY=SUCCESS,DELAY ORCPT=rfc822;b+2B1@example.org");
+  ASSERT_EQ(rcpt.params.size(), 2u);
+  EXPECT_EQ(rcpt.params[0].value, "SUCCESS,DELAY");
+  EXPECT_EQ(err("RCPT TO:<b@example.org> NOTIFY=NEVER,SUCCESS"),
+            "501 5.5.4 Syntax: NOTIFY=NEVER or NOTIFY=SUCCESS,FAILURE,DELAY\r\n");
+  EXPECT_EQ(err("RCPT TO:<b@example.org> ORCPT=nosemicolon"),
+            "501 5.5.4 Syntax: ORCPT=<addr-type>;<xtext>\r\n");
+  EXPECT_EQ(err("MAIL FROM:<a@example.org> ENVID=a+ZZ"), "501 5.5.4 Syntax: ENVID=<xtext>\r\n");
 }
 
 TEST(SmtpCommand, RcptTo) {

@@ -3,14 +3,17 @@
 // Format, one item per line:
 //   # comment            ignored, as are blank lines
 //   P: key=value ...     policy (starttls, tls_active, max_recipients, max_errors, max_line,
-//                        max_message_size, bare=normalize); before the first C: line
+//                        max_message_size, bare=normalize, auth, auth_plaintext,
+//                        require_auth, dsn); before the first C: line
 //   C: text              client line: text with \r \n \t \\ \xHH escapes, then CRLF
 //   c: text              the same without the CRLF
 //   S: text              one server reply line, without its CRLF
 // Consecutive C:/c: lines are fed as one batch (pipelining); the S: lines that follow must be
 // exactly the output the machine produced for it. The driver refuses recipients whose local
 // part starts with "unknown" (550 5.1.1), accepts the others (250 2.1.5 Ok), answers every
-// message "250 2.0.0 Ok: queued" and completes every STARTTLS handshake.
+// message "250 2.0.0 Ok: queued" and completes every STARTTLS handshake. AUTH PLAIN/LOGIN
+// succeeds for alice@example.org with password "secret" only; after AUTH, MAIL FROM must be
+// the authenticated user (553 5.7.1 otherwise).
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -74,6 +77,14 @@ void apply_policy(ServerPolicy& p, std::string_view items) {
       p.max_line = std::stoul(value);
     else if (key == "max_message_size")
       p.max_message_size = std::stoull(value);
+    else if (key == "auth")
+      p.auth = value == "1";
+    else if (key == "auth_plaintext")
+      p.auth_plaintext = value == "1";
+    else if (key == "require_auth")
+      p.require_auth = value == "1";
+    else if (key == "dsn")
+      p.dsn = value == "1";
     else if (key == "bare")
       p.bare_line_ends = value == "normalize" ? BareLineEnds::normalize : BareLineEnds::reject;
     else
@@ -102,6 +113,21 @@ std::string run_batch(ServerMachine& m, const std::string& input) {
         std::string out = m.take_output();
         m.tls_started();  // what was pipelined behind STARTTLS is gone
         return out;
+      }
+      case Event::authenticate: {
+        const AuthRequest& r = m.auth_request();
+        if (r.authcid == "alice@example.org" && r.password == "secret") {
+          m.answer_auth(r.authcid, Reply{235, "2.7.0", "Authentication successful"});
+        } else {
+          m.answer_auth(std::nullopt, Reply{535, "5.7.8", "Authentication credentials invalid"});
+        }
+        break;
+      }
+      case Event::check_sender: {
+        const bool mine = m.envelope().mail_from.address() == m.auth_user();
+        m.answer_sender(mine, mine ? Reply{250, "2.1.0", "Ok"}
+                                   : Reply{553, "5.7.1", "Sender address not owned by user"});
+        break;
       }
     }
   }

@@ -6,7 +6,9 @@
 #include <chrono>
 #include <filesystem>
 
+#include "base/crypto.hpp"
 #include "base/fs.hpp"
+#include "store/password.hpp"
 #include "store/sqlite/schema.hpp"
 #include "store/sqlite/sqlite_store.hpp"
 #include "store/sqlite/wal.hpp"
@@ -245,6 +247,62 @@ TEST_F(StoreDirectory, Authenticate) {
   EXPECT_FALSE(*store_->authenticate("u@example.org", "right"));
   EXPECT_TRUE(*store_->authenticate("u@example.org", "new"));
   EXPECT_EQ(store_->set_password("nobody@example.org", "x").error().code, ENOENT);
+}
+
+// Migration 3: SCRAM keys set with every password, and the per-account sender check.
+TEST_F(StoreDirectory, ScramKeysFollowThePassword) {
+  ASSERT_TRUE(store_->add_domain("example.org"));
+  account("u@example.org", "pencil");
+  auto found = store_->find_account("u@example.org");
+  ASSERT_TRUE(found && *found);
+  auto keys = parse_scram_sha256((*found)->scram_sha256);
+  ASSERT_TRUE(keys) << (*found)->scram_sha256;
+  EXPECT_EQ(*keys, crypto::derive_scram_sha256("pencil", keys->salt, keys->iterations));
+  ASSERT_TRUE(store_->set_password("u@example.org", "eraser"));
+  auto changed = parse_scram_sha256((*store_->find_account("u@example.org"))->scram_sha256);
+  ASSERT_TRUE(changed);
+  EXPECT_NE(changed->salt, keys->salt);
+  EXPECT_EQ(*changed, crypto::derive_scram_sha256("eraser", changed->salt, changed->iterations));
+}
+
+TEST_F(StoreDirectory, SenderCheckSwitch) {
+  ASSERT_TRUE(store_->add_domain("example.org"));
+  account("u@example.org");
+  EXPECT_TRUE((*store_->find_account("u@example.org"))->sender_check);
+  ASSERT_TRUE(store_->set_sender_check("U@example.org", false));
+  EXPECT_FALSE((*store_->find_account("u@example.org"))->sender_check);
+  auto listed = store_->list_accounts();
+  ASSERT_TRUE(listed);
+  EXPECT_FALSE(listed->front().sender_check);
+  ASSERT_TRUE(store_->set_sender_check("u@example.org", true));
+  EXPECT_TRUE((*store_->find_account("u@example.org"))->sender_check);
+  EXPECT_EQ(store_->set_sender_check("nobody@example.org", false).error().code, ENOENT);
+}
+
+// A version 2 database: accounts keep their hash, gain the sender check, and have no SCRAM
+// keys until their next password change.
+TEST(StoreMigration, Version2AccountsGainSubmissionColumns) {
+  const auto dir = std::filesystem::temp_directory_path() / ("heron-migrate-" + fs::random_hex(8));
+  std::filesystem::create_directories(dir);
+  {
+    auto db = open_writer(dir / "heron.db");
+    ASSERT_TRUE(db);
+    ASSERT_TRUE(migrate(**db, 2));
+    ASSERT_TRUE(
+        (*db)->exec("INSERT INTO domains(id, name, created) VALUES (1, 'example.org', 0);"
+                    "INSERT INTO accounts(id, domain_id, address, password_hash, created) "
+                    "  VALUES (1, 1, 'ann@example.org', 'x', 0);"));
+  }
+  auto store = SqliteStore::open(dir);
+  ASSERT_TRUE(store) << store.error().message;
+  EXPECT_EQ(user_version(dir / "heron.db"), schema_version());
+  auto ann = (*store)->find_account("ann@example.org");
+  ASSERT_TRUE(ann && *ann);
+  EXPECT_EQ((*ann)->password_hash, "x");
+  EXPECT_TRUE((*ann)->sender_check);
+  EXPECT_EQ((*ann)->scram_sha256, "");
+  store->reset();
+  std::filesystem::remove_all(dir);
 }
 
 TEST_F(StoreDirectory, UnknownUserCostsAHashToo) {

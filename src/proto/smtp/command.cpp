@@ -5,6 +5,7 @@
 #include <utility>
 
 #include "base/strings.hpp"
+#include "proto/smtp/dsn_params.hpp"
 
 namespace heron::smtp {
 namespace {
@@ -131,7 +132,7 @@ bool parse_params(std::string_view rest, std::vector<Param>& out, Reply& err) {
 }
 
 // MAIL FROM parameters we implement: RFC 1870 SIZE, RFC 6152/3030 BODY, RFC 6531 SMTPUTF8,
-// and RFC 3461 RET/ENVID (kept for the DSN work, not advertised yet).
+// RFC 3461 RET/ENVID, and RFC 4954 5 AUTH (accepted and ignored: we never relay it).
 bool check_mail_params(const std::vector<Param>& params, Reply& err) {
   for (const Param& p : params) {
     if (p.keyword == "SIZE") {
@@ -157,12 +158,39 @@ bool check_mail_params(const std::vector<Param>& params, Reply& err) {
         return false;
       }
     } else if (p.keyword == "ENVID") {
-      if (p.value.empty() || p.value.size() > 100) {  // RFC 3461 4.4
+      if (p.value.empty() || p.value.size() > 100 || !parse_envid(p.value)) {  // RFC 3461 4.4
         err = syntax("Syntax: ENVID=<xtext>");
+        return false;
+      }
+    } else if (p.keyword == "AUTH") {
+      // RFC 4954 5: AUTH=<> or AUTH=xtext(mailbox). A value that is not xtext is a 501.
+      if (p.value.empty() || !xtext_decode(p.value)) {
+        err = syntax("Syntax: AUTH=<mailbox>");
         return false;
       }
     } else {
       // RFC 5321 4.1.1.11: a parameter we do not implement.
+      err = Reply{555, "5.5.4", "Unsupported parameter " + p.keyword};
+      return false;
+    }
+  }
+  return true;
+}
+
+// RCPT TO parameters: RFC 3461 4.1 NOTIFY and 4.2 ORCPT.
+bool check_rcpt_params(const std::vector<Param>& params, Reply& err) {
+  for (const Param& p : params) {
+    if (p.keyword == "NOTIFY") {
+      if (!parse_notify(p.value)) {
+        err = syntax("Syntax: NOTIFY=NEVER or NOTIFY=SUCCESS,FAILURE,DELAY");
+        return false;
+      }
+    } else if (p.keyword == "ORCPT") {
+      if (!parse_orcpt(p.value)) {
+        err = syntax("Syntax: ORCPT=<addr-type>;<xtext>");
+        return false;
+      }
+    } else {
       err = Reply{555, "5.5.4", "Unsupported parameter " + p.keyword};
       return false;
     }
@@ -193,9 +221,8 @@ ParsedCommand parse_mail_rcpt(Verb verb, std::string_view args, bool smtputf8) {
   if (!parse_params(pp.rest, cmd.params, err)) return error(std::move(err));
   if (mail) {
     if (!check_mail_params(cmd.params, err)) return error(std::move(err));
-  } else if (!cmd.params.empty()) {
-    // No RCPT parameter is implemented until DSN (RFC 3461) lands.
-    return error(Reply{555, "5.5.4", "Unsupported parameter " + cmd.params.front().keyword});
+  } else if (!check_rcpt_params(cmd.params, err)) {
+    return error(std::move(err));
   }
   // RFC 6531 3.4: a non-ASCII path needs SMTPUTF8 on this transaction's MAIL FROM.
   const bool utf8_ok = smtputf8 || (mail && find_param(cmd.params, "SMTPUTF8") != nullptr);

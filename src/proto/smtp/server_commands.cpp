@@ -30,7 +30,7 @@ const ServerMachine::Handler ServerMachine::kHandlers[] = {
     {Verb::vrfy, nullptr, &ServerMachine::on_vrfy},
     {Verb::expn, nullptr, &ServerMachine::on_expn},
     {Verb::starttls, &ServerMachine::check_starttls, &ServerMachine::on_starttls},
-    {Verb::auth, nullptr, &ServerMachine::on_auth},
+    {Verb::auth, &ServerMachine::check_auth, &ServerMachine::on_auth},
 };
 
 // Parse, check the sequence, act. Syntax and sequence errors count toward max_errors.
@@ -61,6 +61,13 @@ ServerMachine::Step ServerMachine::dispatch(std::string_view line) {
 std::optional<Reply> ServerMachine::check_mail() const {
   if (!helo_) return out_of_sequence("Send EHLO/HELO first");
   if (in_mail_) return out_of_sequence("Nested MAIL command");
+  // RFC 4954 6 and RFC 6409 4.3: the MSA takes mail from authenticated clients only.
+  if (policy_.require_auth && auth_user_.empty()) {
+    if (!policy_.tls_active && !policy_.auth_plaintext) {
+      return Reply{530, "5.7.0", "Must issue a STARTTLS command first"};
+    }
+    return Reply{530, "5.7.0", "Authentication required"};
+  }
   return std::nullopt;
 }
 
@@ -119,7 +126,12 @@ ServerMachine::Step ServerMachine::on_helo(Command& cmd) {
   text += "\nSMTPUTF8";                                               // RFC 6531
   text += "\nENHANCEDSTATUSCODES";                                    // RFC 2034
   text += "\nCHUNKING";                                               // RFC 3030
+  if (policy_.dsn) text += "\nDSN";                                   // RFC 3461
   if (policy_.starttls && !policy_.tls_active) text += "\nSTARTTLS";  // RFC 3207
+  // RFC 4954 3, RFC 3207 4 / RFC 6409 4.3: AUTH is listed only where it may be used.
+  if (policy_.auth && (policy_.tls_active || policy_.auth_plaintext)) {
+    text += "\nAUTH PLAIN LOGIN SCRAM-SHA-256";
+  }
   reply(Reply{250, "", std::move(text)});
   return std::nullopt;
 }
@@ -139,10 +151,15 @@ ServerMachine::Step ServerMachine::on_mail(Command& cmd) {
       return std::nullopt;
     }
   }
-  in_mail_ = true;
   env_.smtputf8 = find_param(cmd.params, "SMTPUTF8") != nullptr;
   env_.mail_from = std::move(cmd.path);
   env_.mail_params = std::move(cmd.params);
+  if (!auth_user_.empty()) {
+    // RFC 6409 8.x / issue: the driver checks the sender belongs to the account.
+    wait_ = Wait::sender;
+    return Event::check_sender;
+  }
+  in_mail_ = true;
   reply(Reply{250, "2.1.0", "Ok"});
   return std::nullopt;
 }
@@ -150,6 +167,10 @@ ServerMachine::Step ServerMachine::on_mail(Command& cmd) {
 // RFC 5321 4.1.1.3. Whether the recipient is ours (or relaying allowed) is the driver's call.
 ServerMachine::Step ServerMachine::on_rcpt(Command& cmd) {
   rcpt_seen_ = true;
+  // NOTIFY and ORCPT (RFC 3461 4.1, 4.2) only where DSN is advertised.
+  if (!policy_.dsn && !cmd.params.empty()) {
+    return reject(Reply{555, "5.5.4", "Unsupported parameter " + cmd.params.front().keyword});
+  }
   // RFC 5321 4.5.3.1.10: past the limit, 452 and the client sends the rest later.
   if (env_.recipients.size() >= policy_.max_recipients) {
     metrics::inc("heron_smtp_rejects_total", "reason", "too_many_recipients");
@@ -228,11 +249,6 @@ ServerMachine::Step ServerMachine::on_starttls(Command&) {
   reply(Reply{220, "2.0.0", "Ready to start TLS"});
   wait_ = Wait::tls;
   return Event::start_tls;
-}
-
-// RFC 4954 is not implemented yet: AUTH is not advertised.
-ServerMachine::Step ServerMachine::on_auth(Command&) {
-  return reject(Reply{502, "5.5.1", "AUTH not available"});
 }
 
 }  // namespace heron::smtp

@@ -51,6 +51,10 @@ ServerMachine::Event ServerMachine::next() {
       return Event::message_ready;
     case Wait::tls:
       return Event::start_tls;
+    case Wait::auth:
+      return Event::authenticate;
+    case Wait::sender:
+      return Event::check_sender;
     case Wait::none:
       break;
   }
@@ -64,6 +68,7 @@ ServerMachine::Event ServerMachine::next() {
         s = step_bdat();
         break;
       case Phase::command:
+      case Phase::sasl:
         s = step_command();
         break;
       case Phase::closed:
@@ -103,12 +108,17 @@ ServerMachine::Step ServerMachine::step_command() {
     if (avail < policy_.max_line) return Event::need_input;
     in_pos_ += limit;
     skipping_ = true;
+    if (phase_ == Phase::sasl) {
+      // RFC 4954 4: the exchange fails with 500 5.5.6.
+      return sasl_fail(Reply{500, "5.5.6", "Authentication Exchange line is too long"});
+    }
     return reject(Reply{500, "5.5.2", "Line too long"});
   }
   const size_t len = static_cast<size_t>(static_cast<const char*>(lf) - base);
   std::string_view line(base, len);
   in_pos_ += len + 1;
   if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+  if (phase_ == Phase::sasl) return on_sasl_line(line);
   return dispatch(line);
 }
 
@@ -254,6 +264,9 @@ void ServerMachine::tls_started() {
   reset_transaction();
   env_ = Envelope{};
   helo_ = false;
+  auth_user_.clear();  // RFC 3207 4.2: nothing learnt before the handshake survives it
+  auth_request_ = AuthRequest{};
+  sasl_ = Sasl::none;
   policy_.tls_active = true;
   policy_.starttls = false;
 }
@@ -268,13 +281,27 @@ void ServerMachine::shutdown(const Reply& r) {
   close_with(r);
 }
 
-// RFC 3848 (ESMTPS), RFC 6531 3.7.3 (UTF8SMTP, UTF8SMTPS). Plain HELO stays "SMTP" even
-// over TLS: no "SMTPS" is registered, and the "S" types all imply EHLO.
+// RFC 3848 (ESMTPS, ESMTPA, ESMTPSA), RFC 6531 3.7.3 (UTF8SMTP, UTF8SMTPS, UTF8SMTPSA).
+// Plain HELO stays "SMTP" even over TLS: no "SMTPS" is registered, and the "S" and "A" types
+// all imply EHLO (AUTH needs EHLO anyway).
 std::string ServerMachine::received_protocol() const {
   if (!env_.esmtp) return "SMTP";
   std::string p = env_.smtputf8 ? "UTF8SMTP" : "ESMTP";
   if (policy_.tls_active) p += 'S';
+  if (!auth_user_.empty()) p += 'A';
   return p;
+}
+
+void ServerMachine::answer_sender(bool accepted, const Reply& r) {
+  if (wait_ != Wait::sender) return;
+  wait_ = Wait::none;
+  if (accepted) {
+    in_mail_ = true;
+  } else {
+    reset_transaction();
+    metrics::inc("heron_smtp_rejects_total", "reason", "sender");
+  }
+  reply(r);
 }
 
 }  // namespace heron::smtp

@@ -12,7 +12,7 @@ std::string Session::capabilities() const {
       caps += " STARTTLS";
     }
     // RFC 9051 6.2.3: LOGINDISABLED while a password would cross in the clear.
-    caps += plaintext_allowed() ? " AUTH=PLAIN" : " LOGINDISABLED";
+    caps += plaintext_allowed() ? " AUTH=PLAIN AUTH=SCRAM-SHA-256" : " LOGINDISABLED";
     return caps;
   }
   caps +=

@@ -33,7 +33,7 @@ asio::awaitable<void> Session::log_in(std::string_view tag, std::string user,
     co_return;
   }
   net::LoginThrottle& throttle = server_.throttle();
-  if (const auto verdict = throttle.check(ip_); !verdict.allowed) {
+  if (const auto verdict = throttle.check(ip_, user); !verdict.allowed) {
     log::info("imap.login", {{"sid", id_}, {"ip", ip_}, {"user", user}, {"result", "locked_out"}});
     metrics::inc("heron_imap_logins_total", "result", "locked_out");
     no(tag, "[UNAVAILABLE] Too many failed logins, try again in " +
@@ -50,26 +50,37 @@ asio::awaitable<void> Session::log_in(std::string_view tag, std::string user,
     co_return;
   }
   if (!*account) {
-    ++failed_logins_;
-    log::info("imap.login", {{"sid", id_}, {"ip", ip_}, {"user", user}, {"result", "failed"}});
-    metrics::inc("heron_imap_logins_total", "result", "failed");
-    // The pause before the answer, growing with the address's failures.
-    asio::steady_timer pause(stream_.socket().get_executor());
-    pause.expires_after(throttle.failed(ip_));
-    boost::system::error_code ec;
-    co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    no(tag, "[AUTHENTICATIONFAILED] Invalid credentials");
-    if (failed_logins_ >= kMaxFailures) {
-      untagged("BYE Too many failed logins");
-      state_ = State::logout;
-    }
+    co_await login_failed(tag, user);
     co_return;
   }
-  throttle.succeeded(ip_);
-  account_ = std::move(**account);
+  throttle.succeeded(ip_, user);
+  logged_in(tag, std::move(**account), "password");
+}
+
+asio::awaitable<void> Session::login_failed(std::string_view tag, const std::string& user) {
+  ++failed_logins_;
+  log::info("imap.login", {{"sid", id_}, {"ip", ip_}, {"user", user}, {"result", "failed"}});
+  metrics::inc("heron_imap_logins_total", "result", "failed");
+  // The pause before the answer, growing with the address's failures.
+  asio::steady_timer pause(stream_.socket().get_executor());
+  pause.expires_after(server_.throttle().failed(ip_, user));
+  boost::system::error_code ec;
+  co_await pause.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+  no(tag, "[AUTHENTICATIONFAILED] Invalid credentials");
+  if (failed_logins_ >= kMaxFailures) {
+    untagged("BYE Too many failed logins");
+    state_ = State::logout;
+  }
+}
+
+void Session::logged_in(std::string_view tag, store::Account account, std::string_view mechanism) {
+  account_ = std::move(account);
   state_ = State::authenticated;
-  log::info("imap.login",
-            {{"sid", id_}, {"ip", ip_}, {"user", account_->address}, {"result", "ok"}});
+  log::info("imap.login", {{"sid", id_},
+                           {"ip", ip_},
+                           {"user", account_->address},
+                           {"mechanism", mechanism},
+                           {"result", "ok"}});
   metrics::inc("heron_imap_logins_total", "result", "ok");
   ok(tag, "[CAPABILITY " + capabilities() + "] Logged in");
 }

@@ -125,6 +125,13 @@ class Session : public std::enable_shared_from_this<Session> {
   // Shared by LOGIN and AUTHENTICATE (cmd_login.cpp): checks the password off the loop,
   // answers the tag, and moves to the authenticated state.
   boost::asio::awaitable<void> log_in(std::string_view tag, std::string user, std::string password);
+  // The two ends of every login: a failure (logged, throttled, paused, NO) and a success.
+  boost::asio::awaitable<void> login_failed(std::string_view tag, const std::string& user);
+  void logged_in(std::string_view tag, store::Account account, std::string_view mechanism);
+  // AUTHENTICATE's continuations and SCRAM-SHA-256 (cmd_authenticate.cpp).
+  boost::asio::awaitable<bool> sasl_exchange(std::string_view tag, std::string_view challenge,
+                                             std::string& response);
+  boost::asio::awaitable<void> authenticate_scram(std::string_view tag, std::string client_first);
   bool plaintext_allowed() const;
   std::string capabilities() const;
   // A mailbox name from the client: mUTF-7 decoded unless UTF8=ACCEPT is on, INBOX folded.

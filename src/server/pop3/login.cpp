@@ -23,7 +23,7 @@ asio::awaitable<void> Session::login() {
   };
 
   // Locked out: refused without looking at the password, so guessing gains nothing.
-  const auto verdict = shared.throttle.check(ip_);
+  const auto verdict = shared.throttle.check(ip_, creds.user);
   if (!verdict.allowed) {
     refuse("locked_out", "SYS/TEMP",
            "Too many failed logins, try again in " + std::to_string(verdict.retry_after.count()) +
@@ -45,11 +45,11 @@ asio::awaitable<void> Session::login() {
   }
   if (!*account) {
     // RFC 1939 13 and Dovecot's auth penalty: a delay before the -ERR slows guessing.
-    co_await pause(shared.throttle.failed(ip_));
+    co_await pause(shared.throttle.failed(ip_, creds.user));
     refuse("failed", "AUTH", "Authentication failed");
     co_return;
   }
-  shared.throttle.succeeded(ip_);
+  shared.throttle.succeeded(ip_, creds.user);
   const store::Account& acct = **account;
 
   MaildropLease lease = shared.locks.try_lock(acct.id);

@@ -18,21 +18,32 @@ std::string printable(std::string_view text) {
 }  // namespace
 
 std::string received_header(const ReceivedInfo& info) {
-  std::string h = "Received: from ";
-  h += printable(info.helo);
-  h += " (";
-  if (!info.client_host.empty()) {
-    h += info.client_host;
+  std::string h = "Received:";
+  if (!info.hide_client) {
+    h += " from ";
+    h += printable(info.helo);
+    h += " (";
+    if (!info.client_host.empty()) {
+      h += info.client_host;
+      h += ' ';
+    }
+    h += '[';
+    h += info.client_ip;
+    h += "])\r\n\t";
+  } else {
     h += ' ';
   }
-  h += '[';
-  h += info.client_ip;
-  h += "])\r\n\tby ";
+  h += "by ";
   h += info.by_host;
   h += " (Heron) with ";
   h += info.protocol;
   h += " id ";
   h += info.id;
+  if (!info.auth_user.empty()) {
+    h += "\r\n\t(Authenticated sender: ";
+    h += printable(info.auth_user);
+    h += ')';
+  }
   if (!info.tls.empty()) {
     h += "\r\n\t(";
     h += info.tls;

@@ -1,6 +1,10 @@
 #pragma once
-// The SMTP server, MX role (port 25): receives mail for local domains only and files it,
-// durably, before answering 250 (DESIGN.md, "The durability rule").
+// The SMTP server. MX role (port 25): receives mail for local domains only and files it,
+// durably, before answering 250 (DESIGN.md, "The durability rule"). Submission roles (587 with
+// STARTTLS, 465 with implicit TLS; RFC 6409, RFC 8314): the same machine with another policy,
+// AUTH (RFC 4954) only after TLS and required before MAIL, any recipient once authenticated
+// (local ones filed at once, remote ones queued through queue::submit), the sender checked
+// against the account and the message fixed up (docs/submission.md).
 //
 // One Session per connection drives the sans-I/O proto/smtp machine over a net::Stream:
 // the machine decides the protocol, the session does I/O, recipient lookups (relay and
@@ -15,10 +19,13 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "config/config.hpp"
+#include "net/blocking.hpp"
+#include "net/login_throttle.hpp"
 #include "net/stream.hpp"
 #include "proto/smtp/server_machine.hpp"
 #include "store/directory.hpp"
 #include "store/mail_store.hpp"
+#include "store/queue_store.hpp"
 #include "tls/context.hpp"
 
 namespace heron::server::smtp {
@@ -29,11 +36,22 @@ struct Settings {
   config::Limits limits;
   config::Smtp smtp;
   std::shared_ptr<tls::Context> tls;  // null: no STARTTLS and no implicit TLS
+  config::Auth auth;
+  config::Submission submission;
+};
+
+// What the sessions of every SMTP listener share.
+struct Shared {
+  store::Directory& directory;
+  store::MailStore& mail;
+  store::QueueStore& queue;      // submitted mail for remote recipients
+  net::LoginThrottle& throttle;  // shared with IMAP and POP3
+  net::BlockingPool& blocking;   // password checks and directory lookups
 };
 
 class Server {
  public:
-  Server(Settings settings, store::Directory& directory, store::MailStore& mail);
+  Server(Settings settings, Shared shared);
 
   // Serves one accepted connection until it closes.
   boost::asio::awaitable<void> serve(net::Stream stream);
@@ -41,15 +59,17 @@ class Server {
   // The "421 ..." line a connection over the limits gets.
   std::string busy_reply() const;
 
-  heron::smtp::ServerPolicy policy() const;
+  // The machine's policy for a connection from `remote`.
+  heron::smtp::ServerPolicy policy(const boost::asio::ip::address& remote) const;
+  bool submission() const;  // a submission or submissions listener
   const Settings& settings() const { return settings_; }
-  store::Directory& directory() { return directory_; }
-  store::MailStore& mail() { return mail_; }
+  Shared& shared() { return shared_; }
+  store::Directory& directory() { return shared_.directory; }
+  store::MailStore& mail() { return shared_.mail; }
 
  private:
   Settings settings_;
-  store::Directory& directory_;
-  store::MailStore& mail_;
+  Shared shared_;
 };
 
 }  // namespace heron::server::smtp

@@ -1,5 +1,6 @@
 #include "server/smtp/session.hpp"
 
+#include <algorithm>
 #include <ctime>
 
 #include <boost/asio/co_spawn.hpp>
@@ -11,7 +12,10 @@
 #include "base/log.hpp"
 #include "base/metrics.hpp"
 #include "base/strings.hpp"
+#include "proto/smtp/dsn_params.hpp"
+#include "queue/async.hpp"
 #include "server/smtp/received.hpp"
+#include "server/smtp/submission.hpp"
 #include "store/async.hpp"
 
 namespace heron::server::smtp {
@@ -31,7 +35,7 @@ constexpr std::chrono::seconds kFinalWriteTimeout{10};
 Session::Session(Server& server, net::Stream stream)
     : server_(server),
       stream_(std::move(stream)),
-      machine_(server.policy()),
+      machine_(server.policy(stream_.remote().address())),
       timer_(stream_.socket().get_executor()),
       session_end_(std::chrono::steady_clock::now() + server.settings().limits.session_timeout),
       id_(fs::random_hex(6)),
@@ -41,9 +45,8 @@ Session::Session(Server& server, net::Stream stream)
 }
 
 asio::awaitable<void> Session::run() {
-  log::info("smtp.connect", {{"sid", id_},
-                             {"ip", ip_},
-                             {"listener", server_.settings().listener.name}});
+  log::info("smtp.connect",
+            {{"sid", id_}, {"ip", ip_}, {"listener", server_.settings().listener.name}});
   asio::co_spawn(timer_.get_executor(), watchdog(), asio::detached);
   try {
     co_await converse();
@@ -90,6 +93,10 @@ asio::awaitable<void> Session::converse() {
       check_recipient();
     } else if (event == Event::message_ready) {
       co_await deliver();
+    } else if (event == Event::authenticate) {
+      co_await authenticate();
+    } else if (event == Event::check_sender) {
+      co_await check_sender();
     } else if (event == Event::need_input) {
       bool flushed = co_await flush();
       if (!flushed) co_return;
@@ -153,7 +160,13 @@ asio::awaitable<bool> Session::start_tls() {
 void Session::check_recipient() {
   const auto& path = machine_.pending_recipient();
   const auto& env = machine_.envelope();
-  recipients_.resize(env.recipients.size());  // drops what an ended transaction left behind
+  if (env.recipients.empty()) {  // drops what an ended transaction left behind
+    recipients_.clear();
+    remote_.clear();
+    local_dsn_.clear();
+  }
+  // An authenticated client may send anywhere (RFC 6409 6); others reach our domains only.
+  const bool relay = !machine_.auth_user().empty();
 
   std::string address = path.address();
   if (path.domain.empty()) {
@@ -177,8 +190,20 @@ void Session::check_recipient() {
     reject({451, "4.3.0", "Temporary lookup failure, try again later"}, "lookup_failed");
     return;
   }
+  // RFC 3461 4.1, 4.2: what the queue needs to honour a DSN request for this recipient.
+  queue::Recipient queued;
+  queued.address = address;
+  for (const auto& p : machine_.pending_recipient_params()) {
+    if (p.keyword == "NOTIFY") queued.notify = heron::smtp::parse_notify(p.value).value_or(0);
+    if (p.keyword == "ORCPT") queued.orcpt = heron::smtp::parse_orcpt(p.value).value_or("");
+  }
   switch (resolved->status) {
     case store::Resolution::Status::not_local_domain:
+      if (relay) {
+        remote_.push_back(std::move(queued));
+        machine_.answer_recipient(true, {250, "2.1.5", "Ok"});
+        return;
+      }
       // Never an open relay: mail from the MX port goes to our own domains only.
       reject({550, "5.7.1", "Relaying denied: <" + address + "> is not a local domain"}, "relay");
       return;
@@ -187,6 +212,20 @@ void Session::check_recipient() {
       return;
     case store::Resolution::Status::local:
       break;
+  }
+  if (relay && !resolved->forwards.empty()) {
+    // Submitted mail to an alias with remote targets: the queue takes those.
+    for (const auto& target : resolved->forwards) {
+      queue::Recipient forward = queued;
+      forward.address = target;
+      if (forward.orcpt.empty()) forward.orcpt = "rfc822;" + address;
+      remote_.push_back(std::move(forward));
+    }
+    if (resolved->accounts.empty()) {
+      machine_.answer_recipient(true, {250, "2.1.5", "Ok"});
+      return;
+    }
+    resolved->forwards.clear();
   }
   if (resolved->accounts.empty()) {
     // Only remote alias targets: forwarding needs the outbound queue (not built yet), and
@@ -199,17 +238,55 @@ void Session::check_recipient() {
               {{"sid", id_}, {"rcpt", address}, {"forwards", resolved->forwards.size()}});
   }
   recipients_.push_back({address, std::move(resolved->accounts)});
+  local_dsn_.push_back(std::move(queued));
   machine_.answer_recipient(true, {250, "2.1.5", "Ok"});
 }
 
-std::string Session::transaction_id() { return id_ + std::to_string(transactions_); }
+std::string Session::transaction_id() {
+  return id_ + std::to_string(transactions_);
+}
 
+// Files the message for local recipients and queues it for remote ones; 250 only once both
+// are durable. Submitted mail (after AUTH) first passes the rules of submission.hpp.
 asio::awaitable<void> Session::deliver() {
   ++transactions_;
   const auto& env = machine_.envelope();
-  recipients_.resize(env.recipients.size());
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
   const std::string id = transaction_id();
+  const std::string from = env.mail_from.address();
+  std::string& body = machine_.message();
+  const bool submitted = !machine_.auth_user().empty();
+
+  std::string added;
+  if (submitted) {
+    SubmissionHeaders headers = inspect_submission(body, server_.settings().hostname, now, id);
+    std::optional<Reply> refusal;
+    if (!headers.has_from) {
+      refusal = Reply{550, "5.6.0", "Message has no From: header"};  // RFC 6409 8.1
+      log::info("smtp.submission.refused", {{"sid", id_}, {"id", id}, {"reason", "no_from"}});
+      metrics::inc("heron_smtp_rejects_total", "reason", "no_from");
+    }
+    for (const std::string& address : headers.from) {
+      if (refusal) break;
+      const bool ok = co_await sender_allowed(address);
+      if (!ok) {
+        refusal = Reply{553, "5.7.1",
+                        "From: <" + address + "> not owned by user " + machine_.auth_user()};
+        log::info(
+            "smtp.sender.refused",
+            {{"sid", id_}, {"ip", ip_}, {"user", machine_.auth_user()}, {"header_from", address}});
+        metrics::inc("heron_smtp_rejects_total", "reason", "header_from");
+      }
+    }
+    if (refusal) {
+      recipients_.clear();
+      remote_.clear();
+      local_dsn_.clear();
+      machine_.answer_message(*refusal);
+      co_return;
+    }
+    added = std::move(headers.added);
+  }
 
   ReceivedInfo info;
   info.helo = env.helo;
@@ -219,39 +296,89 @@ asio::awaitable<void> Session::deliver() {
   info.id = id;
   info.tls = stream_.tls_description();
   if (env.recipients.size() == 1) info.for_recipient = env.recipients.front().address();
+  info.auth_user = machine_.auth_user();
+  info.hide_client = submitted && server_.settings().submission.hide_client_ip;
   info.unix_time = now;
 
-  std::string& body = machine_.message();
   std::string message = received_header(info);
-  message.reserve(message.size() + body.size());
+  message.reserve(message.size() + added.size() + body.size());
+  message += added;
   message += body;
   body.clear();
   const uint64_t size = message.size();
-  const std::string from = env.mail_from.address();
 
-  auto delivery = delivery::local::build(from, std::move(message), recipients_, now);
-  auto result = co_await store::async_deliver(server_.mail(), std::move(delivery),
-                                              asio::use_awaitable);
-  Reply reply;
-  if (result) {
-    reply = {250, "2.0.0", "Ok: delivered as " + id};
+  Reply reply{250, "2.0.0", "Ok: queued as " + id};
+  // Remote recipients first: when the queue refuses, nothing was filed locally, and the
+  // client's retry cannot deliver twice to local mailboxes.
+  if (!remote_.empty()) {
+    queue::Submission submission;
+    submission.sender = from;
+    submission.recipients = remote_;
+    submission.smtputf8 = env.smtputf8;
+    submission.origin = submitted && server_.submission() ? "submission" : "mx";
+    if (const auto* ret = heron::smtp::find_param(env.mail_params, "RET")) {
+      submission.ret =
+          str::iequals(ret->value, "HDRS") ? store::DsnRet::headers : store::DsnRet::full;
+    }
+    if (const auto* envid = heron::smtp::find_param(env.mail_params, "ENVID")) {
+      submission.envid = heron::smtp::parse_envid(envid->value).value_or("");
+    }
+    submission.body = recipients_.empty() ? std::move(message) : message;
+    auto queued = co_await queue::async_submit(server_.shared().queue, std::move(submission),
+                                               asio::use_awaitable);
+    if (!queued) {
+      reply = {451, "4.3.0", "Queue error, try again later"};
+      metrics::inc("heron_smtp_rejects_total", "reason", "queue_error");
+      log::error("smtp.queue.failed",
+                 {{"sid", id_}, {"id", id}, {"error", queued.error().message}});
+    } else {
+      log::info("smtp.queued", {{"sid", id_}, {"id", id}, {"queue_id", *queued}});
+    }
+  }
+  // RFC 3461 5.2.2: NOTIFY=SUCCESS on a local recipient earns the sender a "delivered"
+  // notice; the original is kept for it (its headers, or all of it with RET=FULL).
+  const bool success_notice =
+      !from.empty() && std::any_of(local_dsn_.begin(), local_dsn_.end(), [](const auto& r) {
+        return (r.notify & heron::smtp::notify::kSuccess) != 0;
+      });
+  std::string original;
+  if (success_notice) original = message;
+  if (reply.code == 250 && !recipients_.empty()) {
+    auto delivery = delivery::local::build(from, std::move(message), recipients_, now);
+    auto result =
+        co_await store::async_deliver(server_.mail(), std::move(delivery), asio::use_awaitable);
+    if (!result) {
+      reply = {451, "4.3.0", "Local storage error, try again later"};
+      metrics::inc("heron_smtp_rejects_total", "reason", "store_error");
+      log::error("smtp.deliver.failed",
+                 {{"sid", id_}, {"id", id}, {"error", result.error().message}});
+    }
+  }
+  if (reply.code == 250 && success_notice) co_await notify_delivered(id, now, original);
+  if (reply.code == 250) {
+    if (recipients_.empty() || !remote_.empty()) {
+      reply.text = "Ok: queued as " + id;
+    } else {
+      reply.text = "Ok: delivered as " + id;
+    }
     metrics::inc("heron_smtp_messages_accepted_total");
-  } else {
-    reply = {451, "4.3.0", "Local storage error, try again later"};
-    metrics::inc("heron_smtp_rejects_total", "reason", "store_error");
-    log::error("smtp.deliver.failed", {{"sid", id_}, {"id", id}, {"error", result.error().message}});
   }
   // RFC 5321 transaction log: one line per recipient with its outcome.
-  for (const auto& rcpt : recipients_) {
+  auto log_rcpt = [&](const std::string& rcpt, const char* route) {
     log::info("smtp.delivery", {{"sid", id_},
                                 {"id", id},
                                 {"ip", ip_},
                                 {"from", from},
-                                {"rcpt", rcpt.address},
+                                {"rcpt", rcpt},
+                                {"route", route},
                                 {"size", size},
                                 {"result", reply.code}});
-  }
+  };
+  for (const auto& rcpt : recipients_) log_rcpt(rcpt.address, "local");
+  for (const auto& rcpt : remote_) log_rcpt(rcpt.address, "queue");
   recipients_.clear();
+  remote_.clear();
+  local_dsn_.clear();
   machine_.answer_message(reply);
 }
 

@@ -57,10 +57,13 @@ Account account_from_row(const Stmt& st) {
   a.address = st.column_text(1);
   a.password_hash = st.column_text(2);
   a.created = st.column_int(3);
+  a.scram_sha256 = st.column_text(4);
+  a.sender_check = st.column_int(5) != 0;
   return a;
 }
 
-constexpr const char* kAccountColumns = "SELECT id, address, password_hash, created FROM accounts";
+constexpr const char* kAccountColumns =
+    "SELECT id, address, password_hash, created, scram_sha256, sender_check FROM accounts";
 
 // 0 when there is no such domain.
 Result<int64_t> domain_id(Db& db, std::string_view name) {
@@ -159,6 +162,8 @@ Result<Account> SqliteStore::add_account(std::string_view address, std::string_v
   if (!addr) return invalid("invalid address", address);
   auto hash = hash_password(password);  // outside the lock: ~40 ms of CPU
   if (!hash) return hash.error();
+  auto scram = scram_sha256_secret(password);
+  if (!scram) return scram.error();
   const std::string canonical = addr->str();
 
   std::lock_guard lk(writer_mutex_);
@@ -174,12 +179,19 @@ Result<Account> SqliteStore::add_account(std::string_view address, std::string_v
   Account account;
   account.address = canonical;
   account.password_hash = std::move(*hash);
+  account.scram_sha256 = std::move(*scram);
   account.created = now_seconds();
   {
     auto st = writer_->stmt(
-        "INSERT INTO accounts(domain_id, address, password_hash, created) VALUES (?, ?, ?, ?)");
+        "INSERT INTO accounts(domain_id, address, password_hash, created, scram_sha256) "
+        "VALUES (?, ?, ?, ?, ?)");
     if (!st) return st.error();
-    (*st)->bind(1, *did).bind(2, canonical).bind(3, account.password_hash).bind(4, account.created);
+    (*st)
+        ->bind(1, *did)
+        .bind(2, canonical)
+        .bind(3, account.password_hash)
+        .bind(4, account.created)
+        .bind(5, account.scram_sha256);
     if (auto r = (*st)->run(); !r) return r.error();
     account.id = writer_->last_insert_rowid();
   }
@@ -198,13 +210,29 @@ Result<void> SqliteStore::set_password(std::string_view address, std::string_vie
   if (!addr) return invalid("invalid address", address);
   auto hash = hash_password(password);
   if (!hash) return hash.error();
+  auto scram = scram_sha256_secret(password);
+  if (!scram) return scram.error();
   std::lock_guard lk(writer_mutex_);
-  auto st = writer_->stmt("UPDATE accounts SET password_hash = ? WHERE address = ?");
+  auto st =
+      writer_->stmt("UPDATE accounts SET password_hash = ?, scram_sha256 = ? WHERE address = ?");
   if (!st) return st.error();
-  (*st)->bind(1, *hash).bind(2, addr->str());
+  (*st)->bind(1, *hash).bind(2, *scram).bind(3, addr->str());
   if (auto r = (*st)->run(); !r) return r;
   if (writer_->changes() == 0) return make_error("no such account: " + addr->str(), ENOENT);
   log::info("store.account.password_set", {{"address", addr->str()}});
+  return {};
+}
+
+Result<void> SqliteStore::set_sender_check(std::string_view address, bool on) {
+  auto addr = parse_address(address);
+  if (!addr) return invalid("invalid address", address);
+  std::lock_guard lk(writer_mutex_);
+  auto st = writer_->stmt("UPDATE accounts SET sender_check = ? WHERE address = ?");
+  if (!st) return st.error();
+  (*st)->bind(1, int64_t{on ? 1 : 0}).bind(2, addr->str());
+  if (auto r = (*st)->run(); !r) return r;
+  if (writer_->changes() == 0) return make_error("no such account: " + addr->str(), ENOENT);
+  log::info("store.account.sender_check", {{"address", addr->str()}, {"on", on}});
   return {};
 }
 

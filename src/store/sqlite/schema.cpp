@@ -117,8 +117,17 @@ CREATE INDEX expunged_modseq ON expunged(mailbox_id, modseq);
 CREATE INDEX messages_modseq ON messages(mailbox_id, modseq);
 )sql";
 
+// Migration 3: what submission (the MSA) needs.
+//  - accounts.scram_sha256: SCRAM-SHA-256 keys in RFC 5803 form, set with the password
+//    (accounts that exist already get them at their next password change);
+//  - accounts.sender_check: 0 lets the account send with any MAIL FROM and From:.
+constexpr const char* kMigration3 = R"sql(
+ALTER TABLE accounts ADD COLUMN scram_sha256 TEXT NOT NULL DEFAULT '';
+ALTER TABLE accounts ADD COLUMN sender_check INTEGER NOT NULL DEFAULT 1;
+)sql";
+
 const std::vector<const char*>& migrations() {
-  static const std::vector<const char*> list = {kMigration1, kMigration2};
+  static const std::vector<const char*> list = {kMigration1, kMigration2, kMigration3};
   return list;
 }
 

@@ -75,6 +75,7 @@ class SqliteStore final : public Directory, public MailStore {
   Result<bool> is_local_domain(std::string_view name) override;
   Result<Account> add_account(std::string_view address, std::string_view password) override;
   Result<void> set_password(std::string_view address, std::string_view password) override;
+  Result<void> set_sender_check(std::string_view address, bool on) override;
   Result<void> delete_account(std::string_view address) override;
   Result<std::vector<Account>> list_accounts(std::string_view domain = {}) override;
   Result<std::optional<Account>> find_account(std::string_view address) override;

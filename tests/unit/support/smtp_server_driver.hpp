@@ -28,6 +28,7 @@ struct Driver {
   std::vector<bool> chunked;  // per message: it came with BDAT
   bool closed = false;
   bool tls = false;
+  std::vector<AuthRequest> auth_requests;
 
   explicit Driver(ServerPolicy p = test_policy()) : m(std::move(p)) {}
 
@@ -55,6 +56,22 @@ struct Driver {
         case Event::close:
           closed = true;
           return;
+        case Event::authenticate: {
+          // PLAIN and LOGIN: alice@example.org / secret; SCRAM is not driven here.
+          const AuthRequest& r = m.auth_request();
+          auth_requests.push_back(r);
+          if (r.authcid == "alice@example.org" && r.password == "secret") {
+            m.answer_auth(r.authcid, Reply{235, "2.7.0", "Authentication successful"});
+          } else {
+            m.answer_auth(std::nullopt, Reply{535, "5.7.8", "Authentication credentials invalid"});
+          }
+          break;
+        }
+        case Event::check_sender: {
+          const bool ok = m.envelope().mail_from.address() == m.auth_user();
+          m.answer_sender(ok, ok ? Reply{250, "2.1.0", "Ok"} : Reply{553, "5.7.1", "Not yours"});
+          break;
+        }
       }
     }
   }
