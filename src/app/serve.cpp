@@ -104,6 +104,7 @@ int serve(const config::Config& config) {
   std::vector<std::unique_ptr<server::smtp::Server>> smtp_servers;
   std::vector<std::unique_ptr<server::pop3::Server>> pop3_servers;
   std::vector<std::unique_ptr<server::imap::Server>> imap_servers;
+  server::imap::Caches imap_caches(config.imap.summary_cache);
   std::vector<std::unique_ptr<net::Listener>> listeners;
 
   auto add_listener = [&](const config::Listener& l, std::string busy,
@@ -144,8 +145,8 @@ int serve(const config::Config& config) {
                                       config.imap,
                                       l.tls == config::TlsMode::none ? nullptr : tls,
                                       config.auth.plaintext_on_loopback};
-      auto& srv = imap_servers.emplace_back(
-          std::make_unique<server::imap::Server>(settings, *store, *store, blocking, throttle));
+      auto& srv = imap_servers.emplace_back(std::make_unique<server::imap::Server>(
+          settings, *store, *store, blocking, throttle, imap_caches));
       if (!add_listener(l, srv->busy_reply(), [s = srv.get()](net::Stream stream) {
             return s->serve(std::move(stream));
           })) {

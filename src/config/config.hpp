@@ -121,6 +121,8 @@ struct Imap {
   // RFC 9051 5.4: an authenticated client idle this long (IDLE included) is logged out with
   // BYE; at least 30 minutes. Before login limits.idle_timeout applies.
   std::chrono::seconds idle_timeout{30 * 60};
+  // Memory for rendered ENVELOPE/BODY/BODYSTRUCTURE shared by all sessions; 0: no cache.
+  uint64_t summary_cache = 64 * 1024 * 1024;
 
   bool operator==(const Imap&) const = default;
 };

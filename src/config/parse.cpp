@@ -376,7 +376,7 @@ class Walker {
   }
 
   void read_imap(const toml::table& t, Imap& out) {
-    check_keys(t, "imap", {"max_line_length", "max_mailboxes", "idle_timeout"});
+    check_keys(t, "imap", {"max_line_length", "max_mailboxes", "idle_timeout", "summary_cache"});
     if (const auto* n = t.get("max_line_length")) {
       read_size(*n, "imap.max_line_length", out.max_line_length);
       if (out.max_line_length < 1024 || out.max_line_length > 16 * 1024 * 1024) {
@@ -391,6 +391,14 @@ class Walker {
       read_duration(*n, "imap.idle_timeout", out.idle_timeout);
       if (out.idle_timeout < std::chrono::minutes(1)) {
         diag_.expected(*n, "imap.idle_timeout", "a duration of at least 1m (RFC 9051: 30m)");
+      }
+    }
+    if (const auto* n = t.get("summary_cache")) {
+      const auto* i = n->as_integer();
+      if (i != nullptr && i->get() == 0) {
+        out.summary_cache = 0;  // off
+      } else {
+        read_size(*n, "imap.summary_cache", out.summary_cache);
       }
     }
   }

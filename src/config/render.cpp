@@ -185,6 +185,8 @@ std::string to_toml(const Config& c) {
   line("max_line_length", size_value(c.imap.max_line_length));
   line("max_mailboxes", std::to_string(c.imap.max_mailboxes));
   line("idle_timeout", toml_string(format_duration(c.imap.idle_timeout)));
+  line("summary_cache",
+       c.imap.summary_cache == 0 ? std::string("0") : size_value(c.imap.summary_cache));
 
   out += "\n[log]\n";
   line("level", toml_string(c.log.level));

@@ -26,6 +26,21 @@ TEST(ConfigImap, DefaultsFollowRfc9051) {
   EXPECT_EQ(r->imap.max_line_length, 64u * 1024);
   EXPECT_EQ(r->imap.max_mailboxes, 1000u);
   EXPECT_EQ(r->imap.idle_timeout, 30min);
+  EXPECT_EQ(r->imap.summary_cache, 64u * 1024 * 1024);
+}
+
+TEST(ConfigImap, SummaryCacheTakesASizeOrZero) {
+  auto r = parse("[imap]\nsummary_cache = \"256M\"\n", "heron.toml");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->imap.summary_cache, 256u * 1024 * 1024);
+  auto off = parse("[imap]\nsummary_cache = 0\n", "heron.toml");
+  ASSERT_TRUE(off) << off.error().message;
+  EXPECT_EQ(off->imap.summary_cache, 0u);
+  auto again = parse(to_toml(*off), "again.toml");
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->imap.summary_cache, 0u);
+  EXPECT_NE(error_of("[imap]\nsummary_cache = \"lots\"\n").find("imap.summary_cache"),
+            std::string::npos);
 }
 
 TEST(ConfigImap, ValuesAndRoundTrip) {

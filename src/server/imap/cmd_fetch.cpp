@@ -65,26 +65,44 @@ asio::awaitable<void> Session::cmd_fetch(Command& c) {
     }
   }
 
-  const bool needs_bytes = fetch_needs_bytes(c.fetch);
+  // ENVELOPE, BODY and BODYSTRUCTURE come from the summary cache; the message files are read
+  // only for what is not cached, or for items that need the contents.
+  const bool needs_contents = fetch_needs_contents(c.fetch);
+  const bool needs_summary = fetch_needs_summary(c.fetch);
   bool unreadable = false, unknown_cte = false;
   for (size_t start = 0; start < msns->size(); start += kBatch) {
     std::vector<uint32_t> batch(
         msns->begin() + static_cast<std::ptrdiff_t>(start),
         msns->begin() + static_cast<std::ptrdiff_t>(std::min(msns->size(), start + kBatch)));
     std::vector<std::optional<std::string>> bytes;
-    if (needs_bytes) bytes = co_await load_messages(batch);
+    std::vector<std::optional<Summary>> summaries(batch.size());
+    if (needs_contents) {
+      bytes = co_await load_messages(batch);
+    } else if (needs_summary) {
+      summaries = co_await load_summaries(batch);
+    }
     if (!selected_) co_return;
     for (size_t k = 0; k < batch.size(); ++k) {
       const auto& e = selected_->view.at(batch[k]);
       const std::string* message = nullptr;
       mime::Structure structure;
-      if (needs_bytes) {
+      if (needs_contents) {
         if (!bytes[k]) {
           unreadable = true;
           continue;
         }
         message = &*bytes[k];
         structure = mime::parse_structure(*message);
+        if (needs_summary) {
+          summaries[k] = server_.summaries().find(e, utf8_);
+          if (!summaries[k]) {
+            summaries[k] = summarize(*message, structure, utf8_);
+            server_.summaries().put(e, utf8_, *summaries[k]);
+          }
+        }
+      } else if (needs_summary && !summaries[k]) {
+        unreadable = true;
+        continue;
       }
       FetchOptions o;
       o.utf8 = utf8_;
@@ -92,8 +110,8 @@ asio::awaitable<void> Session::cmd_fetch(Command& c) {
       o.add_uid = c.uid;
       o.add_modseq = c.changed_since != 0 || (condstore_ && wants_modseq);
       o.add_flags = std::binary_search(seen_now.begin(), seen_now.end(), e.uid);
-      auto line =
-          render_fetch(batch[k], e, message, needs_bytes ? &structure : nullptr, c.fetch, o);
+      auto line = render_fetch(batch[k], e, message, needs_contents ? &structure : nullptr,
+                               summaries[k] ? &*summaries[k] : nullptr, c.fetch, o);
       unknown_cte = unknown_cte || line.unknown_cte;
       raw(line.text);
     }

@@ -1,5 +1,7 @@
 #include "server/imap/fetch_render.hpp"
 
+#include <algorithm>
+
 #include "proto/imap/datetime.hpp"
 #include "proto/imap/message_render.hpp"
 #include "server/imap/flags.hpp"
@@ -25,14 +27,28 @@ std::string origin(const std::optional<imap::Partial>& partial) {
 
 }  // namespace
 
-bool fetch_needs_bytes(const std::vector<imap::FetchItem>& items) {
-  for (const auto& i : items) {
-    if (i.kind != Kind::flags && i.kind != Kind::internaldate && i.kind != Kind::rfc822_size &&
-        i.kind != Kind::uid && i.kind != Kind::modseq) {
-      return true;
-    }
-  }
-  return false;
+namespace {
+
+bool is_summary(Kind k) {
+  return k == Kind::envelope || k == Kind::body || k == Kind::bodystructure;
+}
+
+bool is_metadata(Kind k) {
+  return k == Kind::flags || k == Kind::internaldate || k == Kind::rfc822_size || k == Kind::uid ||
+         k == Kind::modseq;
+}
+
+}  // namespace
+
+bool fetch_needs_summary(const std::vector<imap::FetchItem>& items) {
+  return std::any_of(items.begin(), items.end(),
+                     [](const imap::FetchItem& i) { return is_summary(i.kind); });
+}
+
+bool fetch_needs_contents(const std::vector<imap::FetchItem>& items) {
+  return std::any_of(items.begin(), items.end(), [](const imap::FetchItem& i) {
+    return !is_summary(i.kind) && !is_metadata(i.kind);
+  });
 }
 
 bool fetch_sets_seen(const std::vector<imap::FetchItem>& items) {
@@ -44,8 +60,8 @@ bool fetch_sets_seen(const std::vector<imap::FetchItem>& items) {
 }
 
 FetchLine render_fetch(uint32_t msn, const MailboxView::Entry& e, const std::string* message,
-                       const mime::Structure* s, const std::vector<imap::FetchItem>& items,
-                       const FetchOptions& o) {
+                       const mime::Structure* s, const Summary* summary,
+                       const std::vector<imap::FetchItem>& items, const FetchOptions& o) {
   FetchLine line;
   std::string& out = line.text;
   out = "* " + std::to_string(msn) + " FETCH (";
@@ -55,7 +71,6 @@ FetchLine render_fetch(uint32_t msn, const MailboxView::Entry& e, const std::str
     first = false;
   };
   bool sent_uid = false, sent_flags = false, sent_modseq = false;
-  const imap::RenderOptions ro{o.utf8};
   for (const auto& i : items) {
     if (i.kind == Kind::uid) {
       if (sent_uid) continue;
@@ -78,15 +93,18 @@ FetchLine render_fetch(uint32_t msn, const MailboxView::Entry& e, const std::str
     } else if (i.kind == Kind::rfc822_size) {
       next();
       out += "RFC822.SIZE " + std::to_string(e.size);
+    } else if (is_summary(i.kind)) {
+      if (summary == nullptr) continue;  // the caller reports the message as unreadable
+      next();
+      if (i.kind == Kind::envelope) {
+        out += "ENVELOPE " + summary->envelope;
+      } else if (i.kind == Kind::body) {
+        out += "BODY " + summary->body;
+      } else {
+        out += "BODYSTRUCTURE " + summary->bodystructure;
+      }
     } else if (message == nullptr || s == nullptr) {
       continue;  // the caller reports the message as unreadable
-    } else if (i.kind == Kind::envelope) {
-      next();
-      out += "ENVELOPE " + imap::envelope(*message, *s, 0, ro);
-    } else if (i.kind == Kind::body || i.kind == Kind::bodystructure) {
-      next();
-      out += i.kind == Kind::body ? "BODY " : "BODYSTRUCTURE ";
-      out += imap::body_structure(*message, *s, i.kind == Kind::bodystructure, ro);
     } else if (i.kind == Kind::rfc822) {
       next();
       out += "RFC822 ";

@@ -10,6 +10,7 @@
 #include "mime/structure.hpp"
 #include "proto/imap/command.hpp"
 #include "server/imap/mailbox_view.hpp"
+#include "server/imap/summary_cache.hpp"
 
 namespace heron::server::imap {
 
@@ -21,8 +22,10 @@ struct FetchOptions {
   bool add_modseq = false;
 };
 
-// Whether any item needs the message bytes.
-bool fetch_needs_bytes(const std::vector<proto::imap::FetchItem>& items);
+// Whether any item needs ENVELOPE, BODY or BODYSTRUCTURE (a Summary).
+bool fetch_needs_summary(const std::vector<proto::imap::FetchItem>& items);
+// Whether any item needs the message bytes themselves (sections, sizes, RFC822...).
+bool fetch_needs_contents(const std::vector<proto::imap::FetchItem>& items);
 // Whether any item sets \Seen when fetched (BODY[...] without PEEK, RFC822, RFC822.TEXT,
 // BINARY[...]).
 bool fetch_sets_seen(const std::vector<proto::imap::FetchItem>& items);
@@ -32,9 +35,10 @@ struct FetchLine {
   bool unknown_cte = false;  // a BINARY item met an encoding it cannot undo
 };
 
-// `message` and `structure` may be null when fetch_needs_bytes() is false.
+// `message` and `structure` may be null when fetch_needs_contents() is false, `summary` when
+// fetch_needs_summary() is.
 FetchLine render_fetch(uint32_t msn, const MailboxView::Entry& entry, const std::string* message,
-                       const mime::Structure* structure,
+                       const mime::Structure* structure, const Summary* summary,
                        const std::vector<proto::imap::FetchItem>& items, const FetchOptions& o);
 
 }  // namespace heron::server::imap

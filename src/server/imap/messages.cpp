@@ -59,6 +59,47 @@ asio::awaitable<std::vector<std::optional<std::string>>> Session::load_messages(
   co_return co_await blocking(std::move(work));
 }
 
+asio::awaitable<std::vector<std::optional<Summary>>> Session::load_summaries(
+    const std::vector<uint32_t>& msns) {
+  std::vector<std::optional<Summary>> out(msns.size());
+  std::vector<size_t> missing;
+  std::vector<MailboxView::Entry> missing_entries;  // copies: the cache key outlives the await
+  std::vector<store::Message> wanted;
+  SummaryCache& cache = server_.summaries();
+  for (size_t k = 0; k < msns.size(); ++k) {
+    const MailboxView::Entry& e = selected_->view.at(msns[k]);
+    out[k] = cache.find(e, utf8_);
+    if (out[k]) continue;
+    missing.push_back(k);
+    missing_entries.push_back(e);
+    wanted.push_back(e.message());
+  }
+  if (missing.empty()) co_return out;
+  store::MailStore& mail = server_.mail();
+  const bool utf8 = utf8_;
+  // Named, not a temporary: GCC 12 destroys a lambda temporary in a co_await twice.
+  auto work = [&mail, utf8, wanted = std::move(wanted)] {
+    std::vector<std::optional<Summary>> rendered;
+    rendered.reserve(wanted.size());
+    for (const store::Message& m : wanted) {
+      auto bytes = mail.read_message(m);
+      if (!bytes) {
+        rendered.emplace_back();
+        continue;
+      }
+      rendered.push_back(summarize(*bytes, mime::parse_structure(*bytes), utf8));
+    }
+    return rendered;
+  };
+  auto rendered = co_await blocking(std::move(work));
+  for (size_t j = 0; j < missing.size(); ++j) {
+    if (!rendered[j]) continue;
+    cache.put(missing_entries[j], utf8, *rendered[j]);
+    out[missing[j]] = std::move(rendered[j]);
+  }
+  co_return out;
+}
+
 std::optional<std::string> Session::mailbox_name(std::string_view wire) const {
   std::optional<std::string> name;
   if (utf8_) {

@@ -5,12 +5,13 @@
 namespace heron::server::imap {
 
 Server::Server(Settings settings, store::Directory& directory, store::MailStore& mail,
-               net::BlockingPool& blocking, net::LoginThrottle& throttle)
+               net::BlockingPool& blocking, net::LoginThrottle& throttle, Caches& caches)
     : settings_(std::move(settings)),
       directory_(directory),
       mail_(mail),
       blocking_(blocking),
-      throttle_(throttle) {}
+      throttle_(throttle),
+      caches_(caches) {}
 
 boost::asio::awaitable<void> Server::serve(net::Stream stream) {
   auto session = std::make_shared<Session>(*this, std::move(stream));

@@ -20,6 +20,7 @@
 #include "net/login_throttle.hpp"
 #include "net/stream.hpp"
 #include "server/imap/mailbox_view.hpp"
+#include "server/imap/summary_cache.hpp"
 #include "store/directory.hpp"
 #include "store/mail_store.hpp"
 #include "tls/context.hpp"
@@ -36,11 +37,19 @@ struct Settings {
   bool plaintext_on_loopback = false;
 };
 
+// What every IMAP listener of the process shares, so that a session on 143 and one on 993
+// see the same message lists and rendered summaries.
+struct Caches {
+  explicit Caches(size_t summary_budget) : summaries(summary_budget) {}
+  ViewCache views;
+  SummaryCache summaries;
+};
+
 class Server {
  public:
   // throttle: failed logins per client IP, shared with POP3 (net/login_throttle.hpp).
   Server(Settings settings, store::Directory& directory, store::MailStore& mail,
-         net::BlockingPool& blocking, net::LoginThrottle& throttle);
+         net::BlockingPool& blocking, net::LoginThrottle& throttle, Caches& caches);
 
   // Serves one accepted connection until it closes.
   boost::asio::awaitable<void> serve(net::Stream stream);
@@ -54,7 +63,9 @@ class Server {
   net::BlockingPool& blocking() { return blocking_; }
   net::LoginThrottle& throttle() { return throttle_; }
   // The message lists sessions on the same mailbox share (MailboxView).
-  ViewCache& views() { return views_; }
+  ViewCache& views() { return caches_.views; }
+  // Rendered ENVELOPE, BODY and BODYSTRUCTURE, by message (summary_cache.hpp).
+  SummaryCache& summaries() { return caches_.summaries; }
 
  private:
   Settings settings_;
@@ -62,7 +73,7 @@ class Server {
   store::MailStore& mail_;
   net::BlockingPool& blocking_;
   net::LoginThrottle& throttle_;
-  ViewCache views_;
+  Caches& caches_;
 };
 
 }  // namespace heron::server::imap

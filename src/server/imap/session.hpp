@@ -116,6 +116,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // meanwhile, or quarantined) gives std::nullopt.
   boost::asio::awaitable<std::vector<std::optional<std::string>>> load_messages(
       const std::vector<uint32_t>& msns);
+  // ENVELOPE, BODY and BODYSTRUCTURE of the given MSNs: from the server's SummaryCache, else
+  // read, parsed and rendered off the loop (and then cached); std::nullopt as load_messages.
+  boost::asio::awaitable<std::vector<std::optional<Summary>>> load_summaries(
+      const std::vector<uint32_t>& msns);
   // The mailbox a COPY/MOVE/APPEND/STATUS names; writes NO [TRYCREATE]/[NONEXISTENT] and
   // returns nullopt when it does not exist.
   boost::asio::awaitable<std::optional<store::Mailbox>> find_target(std::string_view tag,
