@@ -29,12 +29,13 @@ def available():
 
 class PostfixServer:
     def __init__(self, address, port, domain, users, transports=None, cert=None, key=None,
-                 hostname=None):
+                 hostname=None, extra=""):
         self.address, self.port, self.domain = address, port, domain
         self.users = list(users)
         self.transports = dict(transports or {})
         self.cert, self.key = cert, key
         self.hostname = hostname or "mx." + domain
+        self.extra = extra  # more main.cf lines
         self.dir = tempfile.mkdtemp(prefix="heron-postfix-")
         self.conf = os.path.join(self.dir, "etc")
         self.vmail = os.path.join(self.dir, "vmail")
@@ -101,7 +102,8 @@ maillog_file_prefixes = {d}
 queue_run_delay = 1s
 minimal_backoff_time = 1s
 maximal_backoff_time = 2s
-{tls}""")
+{tls}{self.extra}
+""")
         with open(os.path.join(self.conf, "master.cf"), "w") as f:
             f.write(f"""{self.address}:{self.port} inet n - n - - smtpd
 pickup     unix  n       -      n      60     1       pickup
@@ -143,6 +145,19 @@ postlog    unix-dgram n  -      n      -      1       postlogd
             except OSError:
                 time.sleep(0.1)
         raise AssertionError("postfix not listening:\n" + self.log_text()[-3000:])
+
+    def queued(self):
+        """Messages in the queue (files under incoming, active, deferred, maildrop, hold)."""
+        n = 0
+        for sub in ("maildrop", "incoming", "active", "deferred", "hold"):
+            for _, _, files in os.walk(os.path.join(self.dir, "queue", sub)):
+                n += len(files)
+        return n
+
+    def run(self, *args):
+        """Runs a Postfix command (postconf, postqueue, postfix) on this instance."""
+        return subprocess.run([args[0], "-c", self.conf, *args[1:]], capture_output=True,
+                              text=True, check=True)
 
     def stop(self):
         if not self.started:

@@ -41,6 +41,8 @@ class SmtpSink:
         self.auth_logins = []
         self.lock = threading.Lock()
         self.rcpt_count = 0
+        self.active = 0      # sessions open now
+        self.max_active = 0  # the most sessions that were open at once
         self.data_count = 0
         self.server = None
 
@@ -76,9 +78,14 @@ class SmtpSink:
 
     def _serve(self, conn):
         holder = [conn]
+        with self.lock:
+            self.active += 1
+            self.max_active = max(self.max_active, self.active)
         try:
             self._session(holder)
         finally:
+            with self.lock:
+                self.active -= 1
             try:
                 holder[0].close()
             except OSError:

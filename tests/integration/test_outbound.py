@@ -9,6 +9,7 @@ small SMTP sinks (smtp_sink.py), with routes from a real Knot DNS server (dns_se
     slow.test   sink on 127.0.0.9 answering 451 to every RCPT
     null.test   null MX (RFC 7505)
     bare.test   no MX, an A record for 127.0.0.6 (implicit MX)
+    limit.test  sink on 127.0.0.10 that takes 0.3 s per message (connection limits, reuse)
 
 Every server listens on one port, which is Heron's [queue] smtp_port. Mail goes in through
 `heron queue inject` (there is no submission server yet); retries are 1 s apart and delay
@@ -25,7 +26,7 @@ from dns_server import DnsServer, Zone
 from harness import Heron
 from smtp_sink import SmtpSink
 
-ADDRESSES = ["127.0.0.%d" % i for i in range(2, 10)]
+ADDRESSES = ["127.0.0.%d" % i for i in range(2, 11)]
 
 
 def common_port():
@@ -58,7 +59,8 @@ def zones():
     slow = Zone("slow.test").add("@", "MX", "10 mx").add("mx", "A", "127.0.0.9")
     null = Zone("null.test").add("@", "MX", "0 .")
     bare = Zone("bare.test").add("@", "A", "127.0.0.6")
-    return [a, b, pref, fallback, retry, slow, null, bare]
+    limit = Zone("limit.test").add("@", "MX", "10 mx").add("mx", "A", "127.0.0.10")
+    return [a, b, pref, fallback, retry, slow, null, bare, limit]
 
 
 def wait_for(predicate, timeout=20, what="condition"):
@@ -78,7 +80,8 @@ class OutboundTest(unittest.TestCase):
         cls.dns = DnsServer(zones())
         cls.dns.start()
         queue = {"smtp_port": cls.port, "retry_intervals": ["1s"], "delay_warning": "2s",
-                 "max_age": "1h", "connection_cache_time": "1s", "connect_timeout": "5s"}
+                 "max_age": "1h", "connection_cache_time": "1s", "connect_timeout": "5s",
+                 "max_connections_per_destination": 2}
         cls.a = Heron(hostname="mx.a.test", address="127.0.0.2", smtp_port=cls.port,
                       dns=cls.dns.heron_config(), sections={"queue": queue})
         cls.b = Heron(hostname="mx.b.test", address="127.0.0.3", smtp_port=cls.port,
@@ -93,6 +96,7 @@ class OutboundTest(unittest.TestCase):
             "retry": SmtpSink("127.0.0.7", cls.port,
                               data=["451 4.3.0 Temporary failure, try again", None]).start(),
             "slow": SmtpSink("127.0.0.9", cls.port, rcpt=["451 4.2.0 Mailbox busy"]).start(),
+            "limit": SmtpSink("127.0.0.10", cls.port, pause_before_reply=[0.3]).start(),
         }
         cls.a.start()
         cls.b.start()
@@ -232,6 +236,22 @@ class OutboundTest(unittest.TestCase):
         self.assertIn(b"null MX", bounces[0])
         self.assert_gone_from_queue(self.a, qid)
         self.assertRegex(self.a.log_text(), r"delivery\.failed .*to=x@null\.test")
+
+    def test_connection_limit_and_reuse(self):
+        sink = self.sinks["limit"]
+        qids = [self.inject(self.a, "alice@a.test", f"l{i}@limit.test", subject=f"limit-{i}")
+                for i in range(6)]
+        wait_for(lambda: len(sink.messages) == 6, 30, "six messages at the sink")
+        for qid in qids:
+            self.assert_gone_from_queue(self.a, qid)
+        # max_connections_per_destination = 2: two connections at most, each kept open for
+        # the next message (RSET between messages) instead of one connection per message.
+        # (Injects arrive one by one, so how many connections it took depends on timing; on
+        # an idle machine it is 2.)
+        self.assertLessEqual(sink.max_active, 2)
+        self.assertLess(len(sink.sessions), 6)
+        self.assertEqual(sum(c == "RSET" for s in sink.sessions for c in s),
+                         6 - len(sink.sessions))
 
     def test_delayed_notice(self):
         qid = self.inject(self.a, "alice@a.test", "d@slow.test", subject="slow-delay")
