@@ -15,9 +15,9 @@ TEST(Strings, CaseInsensitiveAsciiOnly) {
 
 TEST(Strings, Utf8Validation) {
   EXPECT_TRUE(str::is_valid_utf8("gr\xc3\xbc\xc3\x9f"));
-  EXPECT_FALSE(str::is_valid_utf8("\xc0\xaf"));      // overlong '/'
+  EXPECT_FALSE(str::is_valid_utf8("\xc0\xaf"));  // overlong '/'
   EXPECT_FALSE(str::is_valid_utf8("\xed\xa0\x80"));  // surrogate
-  EXPECT_FALSE(str::is_valid_utf8("\xe2\x82"));      // truncated
+  EXPECT_FALSE(str::is_valid_utf8("\xe2\x82"));  // truncated
 }
 
 TEST(Result, CarriesValueOrError) {
@@ -36,8 +36,8 @@ TEST(Log, TextLineQuotesHostileValues) {
 }
 
 TEST(Log, JsonLineEscapes) {
-  std::string line =
-      log::format_line(log::Format::json, log::Level::warn, "x.y", {{"k", "a\"b"}, {"n", 3}});
+  std::string line = log::format_line(log::Format::json, log::Level::warn, "x.y",
+                                      {{"k", "a\"b"}, {"n", 3}});
   EXPECT_EQ(line, "{\"level\":\"warn\",\"event\":\"x.y\",\"k\":\"a\\\"b\",\"n\":\"3\"}");
 }
 

@@ -40,8 +40,7 @@ TEST(LocalDelivery, PlusAddressKeepsItsTag) {
 TEST(LocalDelivery, AliasNamesTheAccount) {
   std::vector<Recipient> rcpts = {{"postmaster@example.test", {account(3, "carol@example.test")}}};
   store::Delivery d = build("a@b", "b", rcpts, 1);
-  EXPECT_EQ(d.targets[0].header_prefix,
-            "Return-Path: <a@b>\r\nDelivered-To: carol@example.test\r\n");
+  EXPECT_EQ(d.targets[0].header_prefix, "Return-Path: <a@b>\r\nDelivered-To: carol@example.test\r\n");
 }
 
 }  // namespace

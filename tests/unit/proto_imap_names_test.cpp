@@ -15,9 +15,8 @@ using imap::encode_mutf7;
 TEST(ImapMailboxName, Rfc3501Example) {
   EXPECT_EQ(decode_mutf7("~peter/mail/&U,BTFw-/&ZeVnLIqe-"),
             "~peter/mail/\xe5\x8f\xb0\xe5\x8c\x97/\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e");
-  EXPECT_EQ(
-      encode_mutf7("~peter/mail/\xe5\x8f\xb0\xe5\x8c\x97/\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e"),
-      "~peter/mail/&U,BTFw-/&ZeVnLIqe-");
+  EXPECT_EQ(encode_mutf7("~peter/mail/\xe5\x8f\xb0\xe5\x8c\x97/\xe6\x97\xa5\xe6\x9c\xac\xe8\xaa\x9e"),
+            "~peter/mail/&U,BTFw-/&ZeVnLIqe-");
 }
 
 TEST(ImapMailboxName, AmpersandAndRoundTrips) {
@@ -31,10 +30,10 @@ TEST(ImapMailboxName, AmpersandAndRoundTrips) {
 
 TEST(ImapMailboxName, StrictDecoding) {
   for (const char* bad : {"&", "&Jjo", "&Jjo!-", "&AGE-",  // "a" must not be encoded
-                          "&Jjo-&Jjo-",                    // two runs back to back
-                          "&2D0-",                         // a lone high surrogate
-                          "&AM-", "\xc3\xa9",              // leftover bits; 8-bit on the wire
-                          "a\tb", "&AAA-"}) {              // the last one is an encoded NUL
+                          "&Jjo-&Jjo-",                     // two runs back to back
+                          "&2D0-",                          // a lone high surrogate
+                          "&AM-", "\xc3\xa9",               // leftover bits; 8-bit on the wire
+                          "a\tb", "&AAA-"}) {  // the last one is an encoded NUL
     EXPECT_FALSE(decode_mutf7(bad).has_value()) << bad;
   }
   EXPECT_EQ(decode_mutf7("&Jjo-!"), "\xe2\x98\xba!");

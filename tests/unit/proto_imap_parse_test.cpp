@@ -101,8 +101,7 @@ TEST(ImapParse, ListForms) {
   EXPECT_EQ(c.reference, "");
   EXPECT_EQ(c.patterns, (std::vector<std::string>{"*"}));
   EXPECT_FALSE(c.list_extended);
-  c =
-      ok("a LIST (SUBSCRIBED RECURSIVEMATCH) \"\" (\"INBOX\" Work/%) RETURN (CHILDREN "
+  c = ok("a LIST (SUBSCRIBED RECURSIVEMATCH) \"\" (\"INBOX\" Work/%) RETURN (CHILDREN "
          "SPECIAL-USE STATUS (MESSAGES UIDNEXT))");
   EXPECT_TRUE(c.list_extended);
   EXPECT_TRUE(c.select_subscribed);
@@ -133,9 +132,8 @@ TEST(ImapParse, AppendOneAndMany) {
 }
 
 TEST(ImapParse, FetchItems) {
-  Command c =
-      ok("a FETCH 1:3,5 (UID FLAGS BODY.PEEK[HEADER.FIELDS (From Subject)]<0.100> "
-         "BODY[1.2.MIME] BINARY.PEEK[2] BINARY.SIZE[2] RFC822.SIZE BODYSTRUCTURE)");
+  Command c = ok("a FETCH 1:3,5 (UID FLAGS BODY.PEEK[HEADER.FIELDS (From Subject)]<0.100> "
+                 "BODY[1.2.MIME] BINARY.PEEK[2] BINARY.SIZE[2] RFC822.SIZE BODYSTRUCTURE)");
   ASSERT_EQ(c.fetch.size(), 8u);
   using K = FetchItem::Kind;
   EXPECT_EQ(c.fetch[2].kind, K::body_section);
@@ -183,9 +181,8 @@ TEST(ImapParse, StoreCopyExpunge) {
 }
 
 TEST(ImapParse, SearchKeys) {
-  Command c =
-      ok("a SEARCH CHARSET UTF-8 OR (FROM bob SUBJECT {4}\r\ncaf\xc3) NOT SEEN 2:* "
-         "SENTSINCE 1-Feb-2024 HEADER X-Spam yes UID 5:9 LARGER 100 KEYWORD $Work");
+  Command c = ok("a SEARCH CHARSET UTF-8 OR (FROM bob SUBJECT {4}\r\ncaf\xc3) NOT SEEN 2:* "
+                 "SENTSINCE 1-Feb-2024 HEADER X-Spam yes UID 5:9 LARGER 100 KEYWORD $Work");
   const SearchKey& root = c.search;
   using K = SearchKey::Kind;
   ASSERT_EQ(root.kind, K::all_of);
