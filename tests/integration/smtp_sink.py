@@ -21,7 +21,7 @@ import time
 class SmtpSink:
     def __init__(self, address, port, rcpt=(None,), data=(None,), greeting=None, users=None,
                  certfile=None, keyfile=None, require_auth=False, mechanisms="PLAIN LOGIN",
-                 pause_before_354=(0,), pause_before_reply=(0,)):
+                 pause_before_354=(0,), pause_before_reply=(0,), broken_tls=False):
         self.address = address
         self.port = port
         self.rcpt_script = list(rcpt)
@@ -34,6 +34,9 @@ class SmtpSink:
         # and before the reply to the final dot: time for a test to kill the client there.
         self.pause_before_354 = list(pause_before_354)
         self.pause_before_reply = list(pause_before_reply)
+        # broken_tls: STARTTLS is offered and answered 220, then garbage instead of a
+        # handshake (the peer's TLS setup is broken).
+        self.broken_tls = broken_tls
         self.received = []  # every body that reached its final dot, answered or not
         self.certfile, self.keyfile = certfile, keyfile
         self.messages = []
@@ -117,11 +120,15 @@ class SmtpSink:
                 exts = ["8BITMIME", "SIZE 10000000", "PIPELINING", "ENHANCEDSTATUSCODES"]
                 if self.users:
                     exts.append("AUTH " + self.mechanisms)
-                if self.certfile and not tls:
+                if (self.certfile or self.broken_tls) and not tls:
                     exts.append("STARTTLS")
                 lines = ["sink.test"] + exts
                 for i, l in enumerate(lines):
                     send(("250 " if i == len(lines) - 1 else "250-") + l)
+            elif verb == "STARTTLS" and self.broken_tls:
+                send("220 2.0.0 go ahead")
+                conn.sendall(b"this is not a TLS server hello\r\n" * 4)
+                return
             elif verb == "STARTTLS" and self.certfile and not tls:
                 send("220 2.0.0 go ahead")
                 ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)

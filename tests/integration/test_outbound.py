@@ -10,6 +10,7 @@ small SMTP sinks (smtp_sink.py), with routes from a real Knot DNS server (dns_se
     null.test   null MX (RFC 7505)
     bare.test   no MX, an A record for 127.0.0.6 (implicit MX)
     limit.test  sink on 127.0.0.10 that takes 0.3 s per message (connection limits, reuse)
+    badtls.test sink on 127.0.0.11 offering STARTTLS with a broken handshake
 
 Every server listens on one port, which is Heron's [queue] smtp_port. Mail goes in through
 `heron queue inject` (there is no submission server yet); retries are 1 s apart and delay
@@ -26,7 +27,7 @@ from dns_server import DnsServer, Zone
 from harness import Heron
 from smtp_sink import SmtpSink
 
-ADDRESSES = ["127.0.0.%d" % i for i in range(2, 11)]
+ADDRESSES = ["127.0.0.%d" % i for i in range(2, 13)]
 
 
 def common_port():
@@ -60,7 +61,8 @@ def zones():
     null = Zone("null.test").add("@", "MX", "0 .")
     bare = Zone("bare.test").add("@", "A", "127.0.0.6")
     limit = Zone("limit.test").add("@", "MX", "10 mx").add("mx", "A", "127.0.0.10")
-    return [a, b, pref, fallback, retry, slow, null, bare, limit]
+    badtls = Zone("badtls.test").add("@", "MX", "10 mx").add("mx", "A", "127.0.0.11")
+    return [a, b, pref, fallback, retry, slow, null, bare, limit, badtls]
 
 
 def wait_for(predicate, timeout=20, what="condition"):
@@ -97,6 +99,7 @@ class OutboundTest(unittest.TestCase):
                               data=["451 4.3.0 Temporary failure, try again", None]).start(),
             "slow": SmtpSink("127.0.0.9", cls.port, rcpt=["451 4.2.0 Mailbox busy"]).start(),
             "limit": SmtpSink("127.0.0.10", cls.port, pause_before_reply=[0.3]).start(),
+            "badtls": SmtpSink("127.0.0.11", cls.port, broken_tls=True).start(),
         }
         cls.a.start()
         cls.b.start()
@@ -253,6 +256,20 @@ class OutboundTest(unittest.TestCase):
         self.assertEqual(sum(c == "RSET" for s in sink.sessions for c in s),
                          6 - len(sink.sessions))
 
+    def test_failed_tls_handshake_falls_back_to_plaintext(self):
+        sink = self.sinks["badtls"]
+        qid = self.inject(self.a, "alice@a.test", "t@badtls.test", subject="tls-fallback")
+        got = self.sink_with(sink, "tls-fallback")
+        self.assertEqual(got[0][1], ["t@badtls.test"])
+        self.assert_gone_from_queue(self.a, qid)
+        # First connection: STARTTLS, broken; second: plaintext, no STARTTLS at all.
+        self.assertIn("STARTTLS", sink.sessions[0])
+        self.assertNotIn("STARTTLS", sink.sessions[-1])
+        log = self.a.log_text()
+        self.assertRegex(log, r"delivery\.tls\.failed host=mx\.badtls\.test\[127\.0\.0\.11\]")
+        self.assertRegex(log, r"delivery\.tls\.fallback host=mx\.badtls\.test")
+        self.assertRegex(log, r"delivery\.delivered .*to=t@badtls\.test.*tls=false")
+
     def test_delayed_notice(self):
         qid = self.inject(self.a, "alice@a.test", "d@slow.test", subject="slow-delay")
         notices = self.inbox_with(self.a, "alice@a.test", "slow-delay", timeout=30)
@@ -265,6 +282,38 @@ class OutboundTest(unittest.TestCase):
         time.sleep(2.5)
         self.assertEqual(len(self.inbox_with(self.a, "alice@a.test", "slow-delay")), 1)  # once
         self.a.cli("queue", "delete", str(qid))
+
+
+class TlsFallbackOffTest(unittest.TestCase):
+    """[queue] plaintext_fallback = false: a failed handshake defers, nothing goes in clear."""
+
+    def test_failed_handshake_defers(self):
+        port = common_port()
+        dns = DnsServer([Zone("badtls.test").add("@", "MX", "10 mx").add("mx", "A", "127.0.0.11")])
+        dns.start()
+        sink = SmtpSink("127.0.0.11", port, broken_tls=True).start()
+        h = Heron(hostname="mx.a.test", address="127.0.0.12", smtp_port=port,
+                  dns=dns.heron_config(),
+                  sections={"queue": {"smtp_port": port, "plaintext_fallback": False,
+                                      "retry_intervals": ["1h"]}})
+        failed = True
+        try:
+            h.start()
+            path = os.path.join(h.dir, "m.eml")
+            with open(path, "wb") as f:
+                f.write(b"Subject: no-fallback\r\n\r\nsecret\r\n")
+            h.cli("queue", "inject", "--from", "alice@a.test", "--to", "t@badtls.test", path)
+            wait_for(lambda: "delivery.deferred" in h.log_text(), 20, "a deferral")
+            self.assertEqual(len(sink.sessions), 1)  # no second, plaintext connection
+            self.assertFalse(sink.received)
+            self.assertNotIn("delivery.tls.fallback", h.log_text())
+            show = h.cli("queue", "show", "1").stdout.decode()
+            self.assertIn("TLS handshake failed", show)
+            failed = False
+        finally:
+            sink.stop()
+            h.cleanup(failed=failed)
+            dns.cleanup()
 
 
 if __name__ == "__main__":
