@@ -218,6 +218,25 @@ class OutboundTest(unittest.TestCase):
         self.assertIn(b"Subject: bounce-me", dsn)  # the original's headers
         self.assert_gone_from_queue(self.a, qid)
 
+    def test_each_recipient_gets_its_own_result(self):
+        qid = self.inject(self.a, "alice@a.test", "bob@b.test", "nobody2@b.test",
+                          subject="half-and-half")
+        self.inbox_with(self.b, "bob@b.test", "half-and-half")
+        bounce = self.inbox_with(self.a, "alice@a.test", "half-and-half")[0]
+        self.assertIn(b"Final-Recipient: rfc822; nobody2@b.test", bounce)
+        self.assertNotIn(b"Final-Recipient: rfc822; bob@b.test", bounce)
+        self.assert_gone_from_queue(self.a, qid)
+
+    def test_smtputf8_message_bounces_when_the_peer_lacks_it(self):
+        # The sinks do not offer SMTPUTF8 (RFC 6531 3.4: no downgrade, a bounce).
+        qid = self.inject(self.a, "alice@a.test", "u@pref.test", subject="needs-utf8",
+                          args=("--smtputf8",))
+        bounce = self.inbox_with(self.a, "alice@a.test", "needs-utf8")[0]
+        self.assertIn(b"Status: 5.6.7", bounce)
+        self.assertIn(b"Action: failed", bounce)
+        self.assertFalse([m for m in self.sinks["pref1"].received if b"needs-utf8" in m[2]])
+        self.assert_gone_from_queue(self.a, qid)
+
     def test_no_bounce_loop(self):
         # The null sender is never sent a notice...
         qid = self.inject(self.a, "", "nobody@b.test", subject="null-sender")
