@@ -109,7 +109,7 @@ def bench_heron(port, dns):
 def bench_postfix(port):
     pf = postfix_server.PostfixServer(
         "127.0.0.4", port, "c.test", [], transports={"sink.test": f"[127.0.0.5]:{port}"},
-        # Deferred while loading, and no queue scan or retry of its own until postqueue -f.
+        # Deferred while loading, and no queue scan or retry of its own until the release.
         extra=f"defer_transports = smtp\ndefault_destination_concurrency_limit = {CONCURRENCY}\n"
               "smtp_connection_cache_on_demand = yes\nqueue_run_delay = 1000s\n"
               "minimal_backoff_time = 1000s\nmaximal_backoff_time = 4000s\n")
@@ -126,11 +126,18 @@ def bench_postfix(port):
                 n += len(files)
             return n
         wait_until(lambda: deferred_count() >= COUNT, TIMEOUT, "postfix to defer the load", 0.1)
-        pf.run("/usr/sbin/postconf", "-e", "defer_transports =")
-        pf.run("/usr/sbin/postfix", "reload")
-        time.sleep(1)  # the reloaded qmgr is up
+        # Release: no more deferral, every deferred message due, and a reload, whose new qmgr
+        # scans the deferred queue at once. The reload is inside the measured time (a fraction of a
+        # second; it slightly favours Heron).
+        pf.run("/usr/sbin/postconf", "-e", "defer_transports =", "queue_run_delay = 1s",
+               "minimal_backoff_time = 1s", "maximal_backoff_time = 2s")
+        # A deferred file's mtime is its next retry time: make every one due now.
+        past = time.time() - 3600
+        for root, _, files in os.walk(os.path.join(pf.dir, "queue", "deferred")):
+            for name in files:
+                os.utime(os.path.join(root, name), (past, past))
         t0 = time.time()
-        pf.run("/usr/sbin/postqueue", "-f")
+        pf.run("/usr/sbin/postfix", "reload")
         wait_until(lambda: pf.queued() == 0, TIMEOUT, "postfix to empty its queue", 0.02)
         t1 = time.time()
         sent = len(re.findall(r"relay=127\.0\.0\.5\[127\.0\.0\.5\]:\d+, .*status=sent",
