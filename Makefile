@@ -7,7 +7,7 @@ HERON       := $(BUILD_DIR)/heron
 JOBS        ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build demo test unit integration test-asan bench bench-smtp bench-imap fuzz format clean
+.PHONY: all deps build demo test unit integration test-asan bench bench-smtp bench-imap bench-relay fuzz format clean
 
 all: build
 
@@ -48,6 +48,9 @@ bench-smtp: build
 
 bench-imap: build
 	HERON_BIN=$(abspath $(HERON)) ./bench/run.sh imap
+
+bench-relay: build
+	HERON_BIN=$(abspath $(HERON)) ./bench/run.sh relay
 
 # Builds every libFuzzer target with clang and runs each for FUZZ_SECONDS on its corpus.
 fuzz: deps

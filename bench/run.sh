@@ -5,6 +5,7 @@
 #   bench/run.sh imap       IMAP only (Dovecot, Heron; bench/imap_bench.py)
 #   bench/run.sh pop3       POP3 only (Dovecot, Heron; bench/pop3_bench.py)
 #   bench/run.sh submission authenticated submission over TLS beside the MX (bench/submission_bench.py)
+#   bench/run.sh relay      outbound relay to smtp-sink (Postfix, Heron; bench/relay_bench.py)
 # Builds nothing; HERON_BIN should point at a release build (default build/release/heron,
 # relative to the repository root). Needs root and the Debian postfix, dovecot-imapd and
 # dovecot-pop3d packages (tools/install-deps.sh). BENCH_TARGETS may name targets of either benchmark
@@ -25,7 +26,7 @@ targets_for() {
 }
 
 benches=("$@")
-[[ ${#benches[@]} -eq 0 ]] && benches=(smtp imap pop3 submission)
+[[ ${#benches[@]} -eq 0 ]] && benches=(smtp imap pop3 submission relay)
 rc=0
 for bench in "${benches[@]}"; do
     case $bench in
@@ -41,8 +42,10 @@ for bench in "${benches[@]}"; do
         python3 bench/pop3_bench.py || rc=1 ;;
     submission)
         python3 bench/submission_bench.py || rc=1 ;;
+    relay)
+        python3 bench/relay_bench.py || rc=1 ;;
     *)
-        echo "usage: bench/run.sh [smtp|imap|pop3|submission]..." >&2
+        echo "usage: bench/run.sh [smtp|imap|pop3|submission|relay]..." >&2
         exit 2 ;;
     esac
 done

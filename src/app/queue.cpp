@@ -17,6 +17,7 @@
 #include "mime/header.hpp"
 #include "proto/smtp/dsn_params.hpp"
 #include "queue/submit.hpp"
+#include "queue/trigger.hpp"
 
 namespace heron::app {
 namespace {
@@ -156,6 +157,7 @@ int queue_retry(const config::Config& c, const std::string& target) {
   if (target == "all") {
     auto n = q->retry_all(now);
     if (!n) return fail(n.error());
+    queue::pull_trigger(c.data_dir);
     std::cout << "retrying " << *n << " recipients now\n";
     return 0;
   }
@@ -164,6 +166,7 @@ int queue_retry(const config::Config& c, const std::string& target) {
   auto found = q->retry_now(*id, now);
   if (!found) return fail(found.error());
   if (!*found) return no_such(*id);
+  queue::pull_trigger(c.data_dir);
   std::cout << "retrying " << *id << " now\n";
   return 0;
 }
@@ -188,6 +191,7 @@ int queue_hold(const config::Config& c, const std::string& id_text, bool hold) {
   auto found = hold ? q->hold(*id) : q->release(*id);
   if (!found) return fail(found.error());
   if (!*found) return no_such(*id);
+  if (!hold) queue::pull_trigger(c.data_dir);
   std::cout << (hold ? "held " : "released ") << *id << "\n";
   return 0;
 }
@@ -230,6 +234,7 @@ int queue_inject(const config::Config& c, const InjectOptions& o) {
   if (!q) return 1;
   auto id = queue::submit(*q, std::move(s));
   if (!id) return fail(id.error());
+  queue::pull_trigger(c.data_dir);  // a running server delivers it at once
   std::cout << "queued as " << *id << "\n";
   return 0;
 }

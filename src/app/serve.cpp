@@ -14,10 +14,13 @@
 
 #include "app/commands.hpp"
 #include "base/log.hpp"
+#include "delivery/remote/loop.hpp"
+#include "dns/unbound_resolver.hpp"
 #include "net/blocking.hpp"
 #include "net/limits.hpp"
 #include "net/listener.hpp"
 #include "net/login_throttle.hpp"
+#include "queue/waking_store.hpp"
 #include "server/imap/server.hpp"
 #include "server/pop3/server.hpp"
 #include "server/smtp/server.hpp"
@@ -56,7 +59,8 @@ int serve(const config::Config& config) {
                                  {"temp_files_removed", report->temp_files_removed}});
 
   // The outbound queue: opened and reconciled at start-up, so that mail queued before a
-  // crash is consistent before anything is accepted. Nothing delivers from it yet.
+  // crash is consistent before anything is accepted; the delivery loop (delivery/remote)
+  // sends it on once the listeners are up.
   auto queue = open_queue(config);
   if (!queue) return 1;
   auto queue_report = queue->reconcile();
@@ -100,6 +104,22 @@ int serve(const config::Config& config) {
   net::BlockingPool blocking(std::max(16u, 2 * std::thread::hardware_concurrency()));
 
   asio::io_context io;
+  // After the io_context, like the servers: destroyed before it, once it has stopped running.
+  std::unique_ptr<dns::UnboundResolver> resolver;
+  {
+    auto r = dns::UnboundResolver::create(io.get_executor(), dns::resolver_options(config.dns));
+    if (!r) {
+      log::error("dns.config.failed", {{"error", r.error().message}});
+      return 1;
+    }
+    resolver = std::move(*r);
+    log::info("dns.resolver", {{"mode", resolver->mode()}});
+  }
+  std::unique_ptr<delivery::remote::Loop> delivery_loop;
+  // Every in-process enqueue (the MX and MSA, the notifier's DSNs) wakes the loop.
+  queue::WakingStore waking_queue(*queue, [&delivery_loop] {
+    if (delivery_loop) delivery_loop->wake();
+  });
   net::ConnectionLimits limits(config.limits.max_connections, config.limits.max_connections_per_ip);
   std::vector<std::unique_ptr<server::smtp::Server>> smtp_servers;
   std::vector<std::unique_ptr<server::pop3::Server>> pop3_servers;
@@ -169,7 +189,7 @@ int serve(const config::Config& config) {
                                     config.auth,
                                     config.submission};
     auto& srv = smtp_servers.emplace_back(std::make_unique<server::smtp::Server>(
-        settings, server::smtp::Shared{*store, *store, *queue, throttle, blocking}));
+        settings, server::smtp::Shared{*store, *store, waking_queue, throttle, blocking}));
     if (!add_listener(l, srv->busy_reply(), [s = srv.get()](net::Stream stream) {
           return s->serve(std::move(stream));
         })) {
@@ -204,12 +224,18 @@ int serve(const config::Config& config) {
         hangup.async_wait(on_hangup);
       };
   hangup.async_wait(on_hangup);
+  delivery_loop = std::make_unique<delivery::remote::Loop>(
+      io, waking_queue, *resolver, blocking,
+      delivery::remote::LoopSettings{config.hostname, config.data_dir, config.queue,
+                                     config.relays});
+  delivery_loop->start();
 
   asio::signal_set signals(io, SIGINT, SIGTERM);
   signals.async_wait([&](const boost::system::error_code& ec, int signo) {
     if (ec) return;
     log::info("server.stopping", {{"signal", signo}});
     hangup.cancel();
+    delivery_loop->stop();
     for (auto& l : listeners) l->stop();
     io.stop();
   });

@@ -95,6 +95,16 @@ struct Queue {
   std::chrono::seconds delay_warning{4 * 3600};
   uint32_t max_connections = 100;                 // outbound SMTP connections in all
   uint32_t max_connections_per_destination = 10;  // to one destination domain
+  // The delivery loop (delivery/remote, docs/queue.md "The delivery loop").
+  uint32_t smtp_port = 25;  // port of every MX host (25; other values are for tests)
+  // STARTTLS is used whenever offered, without verifying the certificate (opportunistic,
+  // RFC 7435). true: after a failed handshake, try the same host again in plaintext (as
+  // Postfix's smtp_tls_security_level = may); false: defer instead.
+  bool plaintext_fallback = true;
+  std::chrono::seconds connect_timeout{30};
+  std::chrono::seconds command_timeout{300};  // per reply (RFC 5321 4.5.3.2 asks 5-10 min)
+  // How long an idle connection is kept for another message to the same destination.
+  std::chrono::seconds connection_cache_time{2};
 
   bool operator==(const Queue&) const = default;
 };
@@ -135,6 +145,19 @@ struct Log {
 };
 
 // [dns]: how Heron resolves names (docs/dns.md).
+// A smarthost ([[relay]], docs/config.md): mail for `domains` ("*": every domain no other
+// relay names) goes to this host instead of the domains' MX hosts, always over TLS
+// (STARTTLS required; the certificate is not verified), with AUTH when a username is set.
+struct Relay {
+  std::vector<std::string> domains;  // lowercase; "*" for all
+  std::string host;                  // a host name (A/AAAA looked up) or an IP literal
+  uint32_t port = 587;
+  std::string username;  // empty: no AUTH
+  std::string password;
+
+  bool operator==(const Relay&) const = default;
+};
+
 struct Dns {
   // "ADDRESS" or "ADDRESS@PORT" (IPv4 or IPv6 literal, port 53 by default). Empty: the
   // nameservers of /etc/resolv.conf, or full recursion from the root when it has none.
@@ -157,6 +180,7 @@ struct Config {
   Smtp smtp;
   Submission submission;
   Queue queue;
+  std::vector<Relay> relays;
   Auth auth;
   Imap imap;
   Log log;

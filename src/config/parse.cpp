@@ -15,6 +15,7 @@
 #include <toml++/toml.h>
 #include <algorithm>
 #include <array>
+#include <cctype>
 #include <cerrno>
 #include <cstring>
 #include <initializer_list>
@@ -122,7 +123,7 @@ class Walker {
   void walk(const toml::table& root, Config& out) {
     check_keys(root, "",
                {"hostname", "data_dir", "tls", "listener", "limits", "smtp", "submission", "queue",
-                "auth", "log", "dns", "imap"});
+                "auth", "log", "dns", "imap", "relay"});
     if (const auto* n = root.get("hostname")) read_hostname(*n, out.hostname);
     if (const auto* n = root.get("data_dir")) read_path(*n, "data_dir", out.data_dir);
     if (const auto* t = table_at(root, "tls")) read_tls(*t, out.tls);
@@ -145,6 +146,7 @@ class Walker {
     if (const auto* t = table_at(root, "log")) read_log(*t, out.log);
     if (const auto* t = table_at(root, "dns")) read_dns(*t, out.dns);
     if (const auto* t = table_at(root, "imap")) read_imap(*t, out.imap);
+    if (const auto* n = root.get("relay")) read_relays(*n, out.relays);
 
     if (diag_.empty()) cross_check(root, out);
   }
@@ -329,7 +331,8 @@ class Walker {
   void read_queue(const toml::table& t, Queue& out) {
     check_keys(t, "queue",
                {"retry_intervals", "max_age", "delay_warning", "max_connections",
-                "max_connections_per_destination"});
+                "max_connections_per_destination", "smtp_port", "plaintext_fallback",
+                "connect_timeout", "command_timeout", "connection_cache_time"});
     if (const auto* n = t.get("retry_intervals")) {
       constexpr std::string_view expected =
           "a non-empty array of at most 100 durations, such as [\"5m\", \"10m\", \"1h\"]";
@@ -352,6 +355,18 @@ class Walker {
       read_u32(*n, "queue.max_connections", out.max_connections);
     if (const auto* n = t.get("max_connections_per_destination"))
       read_u32(*n, "queue.max_connections_per_destination", out.max_connections_per_destination);
+    if (const auto* n = t.get("smtp_port")) {
+      if (auto v = read_int(*n, "queue.smtp_port", 1, 65535, "a port number (1-65535)"))
+        out.smtp_port = static_cast<uint32_t>(*v);
+    }
+    if (const auto* n = t.get("plaintext_fallback"))
+      read_bool(*n, "queue.plaintext_fallback", out.plaintext_fallback);
+    if (const auto* n = t.get("connect_timeout"))
+      read_duration(*n, "queue.connect_timeout", out.connect_timeout);
+    if (const auto* n = t.get("command_timeout"))
+      read_duration(*n, "queue.command_timeout", out.command_timeout);
+    if (const auto* n = t.get("connection_cache_time"))
+      read_duration(*n, "queue.connection_cache_time", out.connection_cache_time, true);
   }
 
   void read_log(const toml::table& t, Log& out) {
@@ -444,6 +459,64 @@ class Walker {
     if (const auto* n = t.get("trust_anchor_file"))
       read_path(*n, "dns.trust_anchor_file", out.trust_anchor_file);
     if (const auto* n = t.get("timeout")) read_duration(*n, "dns.timeout", out.timeout);
+  }
+
+  void read_relays(const toml::node& node, std::vector<Relay>& out) {
+    const auto* array = node.as_array();
+    if (array == nullptr || !array->is_array_of_tables()) {
+      if (array != nullptr && array->empty()) return;
+      return diag_.expected(node, "relay", "an array of tables ([[relay]])");
+    }
+    for (size_t i = 0; i < array->size(); ++i) {
+      const auto& t = *array->get(i)->as_table();
+      const std::string path = "relay[" + std::to_string(i) + "]";
+      check_keys(t, path, {"domains", "host", "port", "username", "password"});
+      Relay r;
+      constexpr std::string_view kDomains = "a non-empty array of domain names, or [\"*\"]";
+      if (const auto* n = t.get("domains")) {
+        const auto* list = n->as_array();
+        if (list == nullptr || list->empty()) {
+          diag_.expected(*n, path + ".domains", kDomains);
+        } else {
+          for (size_t j = 0; j < list->size(); ++j) {
+            const auto* s = list->get(j)->as_string();
+            if (s == nullptr || s->get().empty() || has_control_char(s->get())) {
+              diag_.expected(*list->get(j), path + ".domains", kDomains);
+              continue;
+            }
+            std::string d = s->get();
+            for (char& c : d) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+            if (!d.empty() && d.back() == '.') d.pop_back();
+            r.domains.push_back(std::move(d));
+          }
+        }
+      } else {
+        diag_.missing(t.source().begin, path + ".domains", kDomains);
+      }
+      constexpr std::string_view kHost = "a host name or IP address";
+      if (const auto* n = t.get("host")) {
+        const auto* s = string_at(*n, path + ".host", kHost);
+        if (s != nullptr &&
+            (s->empty() || has_control_char(*s) || s->find(' ') != std::string::npos)) {
+          diag_.expected(*n, path + ".host", kHost);
+        } else if (s != nullptr) {
+          r.host = *s;
+        }
+      } else {
+        diag_.missing(t.source().begin, path + ".host", kHost);
+      }
+      if (const auto* n = t.get("port")) {
+        if (auto v = read_int(*n, path + ".port", 1, 65535, "a port number (1-65535)"))
+          r.port = static_cast<uint32_t>(*v);
+      }
+      if (const auto* n = t.get("username")) {
+        if (const auto* s = string_at(*n, path + ".username", "a string")) r.username = *s;
+      }
+      if (const auto* n = t.get("password")) {
+        if (const auto* s = string_at(*n, path + ".password", "a string")) r.password = *s;
+      }
+      out.push_back(std::move(r));
+    }
   }
 
   void read_listeners(const toml::node& node, std::vector<Listener>& out) {

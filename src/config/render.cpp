@@ -171,6 +171,25 @@ std::string to_toml(const Config& c) {
   line("delay_warning", toml_string(format_duration(q.delay_warning)));
   line("max_connections", std::to_string(q.max_connections));
   line("max_connections_per_destination", std::to_string(q.max_connections_per_destination));
+  line("smtp_port", std::to_string(q.smtp_port));
+  line("plaintext_fallback", q.plaintext_fallback ? "true" : "false");
+  line("connect_timeout", toml_string(format_duration(q.connect_timeout)));
+  line("command_timeout", toml_string(format_duration(q.command_timeout)));
+  line("connection_cache_time", toml_string(format_duration(q.connection_cache_time)));
+
+  for (const Relay& r : c.relays) {
+    out += "\n[[relay]]\n";
+    std::string domains = "[";
+    for (size_t i = 0; i < r.domains.size(); ++i) {
+      if (i > 0) domains += ", ";
+      domains += toml_string(r.domains[i]);
+    }
+    line("domains", domains + "]");
+    line("host", toml_string(r.host));
+    line("port", std::to_string(r.port));
+    if (!r.username.empty()) line("username", toml_string(r.username));
+    if (!r.password.empty()) out += "# password is set (not shown)\n";
+  }
 
   const Auth& a = c.auth;
   out += "\n[auth]\n";

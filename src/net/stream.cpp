@@ -14,7 +14,9 @@ Stream::Stream(tcp::socket socket) : plain_(std::move(socket)) {
   plain_->set_option(tcp::no_delay(true), ec);
 }
 
-tcp::socket& Stream::socket() { return tls_ ? tls_->next_layer() : *plain_; }
+tcp::socket& Stream::socket() {
+  return tls_ ? tls_->next_layer() : *plain_;
+}
 
 asio::awaitable<size_t> Stream::read_some(char* data, size_t size, error_code& ec) {
   auto token = asio::redirect_error(asio::use_awaitable, ec);
@@ -39,6 +41,24 @@ asio::awaitable<void> Stream::handshake(tls::Context& context, error_code& ec) {
   tls_.emplace(std::move(*plain_), context);
   plain_.reset();
   co_await tls_->async_handshake(asio::ssl::stream_base::server,
+                                 asio::redirect_error(asio::use_awaitable, ec));
+}
+
+asio::awaitable<void> Stream::client_handshake(tls::Context& context,
+                                               const std::string& server_name, error_code& ec) {
+  if (tls_) {
+    ec = asio::error::already_connected;
+    co_return;
+  }
+  tls_.emplace(std::move(*plain_), context);
+  plain_.reset();
+  // SNI carries host names only (RFC 6066 3), never an address literal.
+  error_code literal;
+  asio::ip::make_address(server_name, literal);
+  if (!server_name.empty() && literal) {
+    SSL_set_tlsext_host_name(tls_->native_handle(), server_name.c_str());
+  }
+  co_await tls_->async_handshake(asio::ssl::stream_base::client,
                                  asio::redirect_error(asio::use_awaitable, ec));
 }
 

@@ -32,6 +32,10 @@ class Stream {
   // Server side of a TLS handshake over the current TCP connection.
   asio::awaitable<void> handshake(tls::Context& context, error_code& ec);
 
+  // Client side, for the outbound SMTP client after STARTTLS; server_name goes in SNI.
+  asio::awaitable<void> client_handshake(tls::Context& context, const std::string& server_name,
+                                         error_code& ec);
+
   bool is_tls() const { return tls_.has_value(); }
   std::string tls_description() const;  // "" when plain
   // Aborts pending reads and writes (they complete with operation_aborted); the socket stays.

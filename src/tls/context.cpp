@@ -43,13 +43,22 @@ std::string last_error() {
   return text.empty() ? "unknown TLS error" : text;
 }
 
+std::shared_ptr<Context> make_client_context() {
+  auto ctx = std::make_shared<Context>(Context::tls_client);
+  SSL_CTX* native = ctx->native_handle();
+  SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
+  SSL_CTX_set_options(native, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION);
+  SSL_CTX_set_verify(native, SSL_VERIFY_NONE, nullptr);
+  return ctx;
+}
+
 Result<std::shared_ptr<Context>> make_server_context(const std::filesystem::path& cert_file,
                                                      const std::filesystem::path& key_file) {
   auto ctx = std::make_shared<Context>(Context::tls_server);
   SSL_CTX* native = ctx->native_handle();
   SSL_CTX_set_min_proto_version(native, TLS1_2_VERSION);
-  SSL_CTX_set_options(native, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION |
-                                  SSL_OP_CIPHER_SERVER_PREFERENCE);
+  SSL_CTX_set_options(
+      native, SSL_OP_NO_COMPRESSION | SSL_OP_NO_RENEGOTIATION | SSL_OP_CIPHER_SERVER_PREFERENCE);
   SSL_CTX_set_session_cache_mode(native, SSL_SESS_CACHE_SERVER);
   if (SSL_CTX_use_certificate_chain_file(native, cert_file.c_str()) != 1) {
     return make_error("TLS certificate " + cert_file.string() + ": " + last_error());

@@ -53,11 +53,13 @@ class Heron:
 
     def __init__(self, hostname="mx.example.test", address="127.0.0.1", tls=True,
                  limits=None, smtp=None, extra_listeners=(), keep=False, dns=None, pop3=False,
-                 auth=None, imap=False, sections=None, submission=False):
+                 auth=None, imap=False, sections=None, submission=False, smtp_port=None):
         self.dir = tempfile.mkdtemp(prefix="heron-it-")
         self.hostname = hostname
         self.address = address
-        self.smtp_port = free_port(address)
+        # smtp_port: a fixed port, for MTA-to-MTA tests where every server of a test listens on
+        # one port ([queue] smtp_port) on its own loopback address.
+        self.smtp_port = smtp_port or free_port(address)
         self.limits = dict(limits or {})
         self.smtp = dict(smtp or {})
         # [dns]: DnsServer.heron_config() from dns_server.py points Heron at a test server.

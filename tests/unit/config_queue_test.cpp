@@ -137,3 +137,76 @@ TEST(ConfigQueue, PackagedAndDocumentedExamplesUseTheDefaults) {
 
 }  // namespace
 }  // namespace heron::config
+
+namespace heron::config {
+namespace {
+
+TEST(ConfigQueue, DeliveryLoopKeys) {
+  auto d = parse("", "heron.toml");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->queue.smtp_port, 25u);
+  EXPECT_TRUE(d->queue.plaintext_fallback);
+  EXPECT_EQ(d->queue.connect_timeout, 30s);
+  EXPECT_EQ(d->queue.command_timeout, 5min);
+  EXPECT_EQ(d->queue.connection_cache_time, 2s);
+  auto r = parse(R"([queue]
+smtp_port = 2525
+plaintext_fallback = false
+connect_timeout = "5s"
+command_timeout = "1m"
+connection_cache_time = 0
+)",
+                 "heron.toml");
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(r->queue.smtp_port, 2525u);
+  EXPECT_FALSE(r->queue.plaintext_fallback);
+  EXPECT_EQ(r->queue.connect_timeout, 5s);
+  EXPECT_EQ(r->queue.command_timeout, 1min);
+  EXPECT_EQ(r->queue.connection_cache_time, 0s);
+  auto again = parse(to_toml(*r), "rendered.toml");
+  ASSERT_TRUE(again) << again.error().message;
+  EXPECT_EQ(again->queue, r->queue);
+  EXPECT_NE(error_of("[queue]\nsmtp_port = 70000\n").find("queue.smtp_port"), std::string::npos);
+  EXPECT_NE(error_of("[queue]\nconnect_timeout = 0\n").find("queue.connect_timeout"),
+            std::string::npos);
+}
+
+TEST(ConfigQueue, Relays) {
+  auto r = parse(R"(
+[[relay]]
+domains = ["Example.NET.", "other.test"]
+host = "smtp.provider.test"
+port = 2525
+username = "u"
+password = "p"
+
+[[relay]]
+domains = ["*"]
+host = "127.0.0.5"
+)",
+                 "heron.toml");
+  ASSERT_TRUE(r) << r.error().message;
+  ASSERT_EQ(r->relays.size(), 2u);
+  EXPECT_EQ(r->relays[0].domains, (std::vector<std::string>{"example.net", "other.test"}));
+  EXPECT_EQ(r->relays[0].host, "smtp.provider.test");
+  EXPECT_EQ(r->relays[0].port, 2525u);
+  EXPECT_EQ(r->relays[0].username, "u");
+  EXPECT_EQ(r->relays[0].password, "p");
+  EXPECT_EQ(r->relays[1].port, 587u);
+  EXPECT_TRUE(r->relays[1].username.empty());
+  // The password is never rendered.
+  const std::string text = to_toml(*r);
+  EXPECT_NE(text.find("[[relay]]\ndomains = [\"example.net\", \"other.test\"]"), std::string::npos)
+      << text;
+  EXPECT_EQ(text.find("\"p\""), std::string::npos) << text;
+
+  EXPECT_NE(error_of("[[relay]]\nhost = \"x\"\n").find("relay[0].domains"), std::string::npos);
+  EXPECT_NE(error_of("[[relay]]\ndomains = [\"*\"]\n").find("relay[0].host"), std::string::npos);
+  EXPECT_NE(error_of("[[relay]]\ndomains = []\nhost = \"x\"\n").find("relay[0].domains"),
+            std::string::npos);
+  EXPECT_NE(error_of("[[relay]]\ndomains = [\"*\"]\nhost = \"x\"\nfoo = 1\n").find("foo"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace heron::config

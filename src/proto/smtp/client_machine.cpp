@@ -3,6 +3,7 @@
 #include <cstring>
 #include <utility>
 
+#include "base/base64.hpp"
 #include "base/strings.hpp"
 #include "proto/smtp/client_machine.hpp"
 
@@ -164,6 +165,9 @@ ClientMachine::Event ClientMachine::next() {
       case Phase::starttls:
         after_starttls(r);
         break;
+      case Phase::auth:
+        after_auth(r);
+        break;
       case Phase::transaction:
         after_transaction_reply(r);
         break;
@@ -272,6 +276,15 @@ bool ClientMachine::parse_capabilities(const ParsedReply& r) {
       caps_.dsn = true;
     } else if (keyword == "enhancedstatuscodes") {
       caps_.enhanced_status_codes = true;
+    } else if (keyword == "auth" || keyword.rfind("auth=", 0) == 0) {
+      // RFC 4954 3: "AUTH mech mech..."; "AUTH=mech ..." is the pre-standard form some
+      // servers still send.
+      std::string list = str::to_lower(keyword.size() > 5 ? keyword.substr(5) : std::string());
+      list += " " + str::to_lower(params);
+      for (const auto& mech : str::split(list, ' ')) {
+        if (mech == "plain") caps_.auth_plain = true;
+        if (mech == "login") caps_.auth_login = true;
+      }
     }
   }
   return true;
@@ -291,7 +304,7 @@ void ClientMachine::after_ehlo(const ParsedReply& r) {
                         "starttls", true);
       return;
     }
-    phase_ = Phase::ready;
+    enter_ready();
     return;
   }
   if (r.reply.code / 100 == 5) {
@@ -314,7 +327,7 @@ void ClientMachine::after_helo(const ParsedReply& r) {
                       "starttls", true);
     return;
   }
-  phase_ = Phase::ready;
+  enter_ready();
 }
 
 void ClientMachine::after_starttls(const ParsedReply& r) {
@@ -327,7 +340,62 @@ void ClientMachine::after_starttls(const ParsedReply& r) {
     begin_session_end(r.reply, true, "starttls", true);
     return;
   }
+  enter_ready();
+}
+
+// After EHLO (and STARTTLS): AUTH first when the policy has credentials.
+void ClientMachine::enter_ready() {
+  if (!policy_.auth_username.empty() && !authenticated_) {
+    start_auth();
+    return;
+  }
   phase_ = Phase::ready;
+}
+
+// RFC 4954 4: PLAIN with an initial response (RFC 4616 2: authzid empty), else LOGIN.
+void ClientMachine::start_auth() {
+  if (!policy_.tls_active) {
+    begin_session_end(Reply{530, "5.7.0", "no TLS: the password is not sent in plaintext"}, false,
+                      "auth", true);
+    return;
+  }
+  phase_ = Phase::auth;
+  auth_step_ = 0;
+  if (caps_.auth_plain) {
+    std::string token;
+    token += '\0';
+    token += policy_.auth_username;
+    token += '\0';
+    token += policy_.auth_password;
+    send_line("AUTH PLAIN " + base64::encode(token));
+    auth_step_ = 2;
+    return;
+  }
+  if (caps_.auth_login) {
+    send_line("AUTH LOGIN");
+    return;
+  }
+  begin_session_end(Reply{530, "5.7.0", "the server offers neither AUTH PLAIN nor AUTH LOGIN"},
+                    false, "auth", true);
+}
+
+void ClientMachine::after_auth(const ParsedReply& r) {
+  if (r.reply.code == 235) {  // RFC 4954 6
+    authenticated_ = true;
+    phase_ = Phase::ready;
+    return;
+  }
+  if (r.reply.code == 334 && auth_step_ < 2) {
+    // LOGIN: the server asks for the username, then the password (its prompts are ignored).
+    send_line(base64::encode(auth_step_ == 0 ? policy_.auth_username : policy_.auth_password));
+    ++auth_step_;
+    return;
+  }
+  if (r.reply.code == 334) {
+    send_line("*");  // RFC 4954 4: cancel an exchange that asks for more than we have
+    return;
+  }
+  begin_session_end(r.reply, true, "auth", true);
 }
 
 void ClientMachine::tls_started() {

@@ -16,10 +16,11 @@
 //                 session ended early, if it did.
 //
 // Session: greeting, EHLO (HELO when EHLO is refused with 5xx), STARTTLS whenever the peer
-// offers it and the driver can do TLS, then EHLO again. Per message: RSET first on a reused
-// connection, MAIL FROM with SIZE, BODY=8BITMIME, SMTPUTF8, RET and ENVID when the peer
-// supports them, RCPT TO with NOTIFY and ORCPT when it supports DSN, then DATA with
-// dot-stuffing, or BDAT chunks when it offers CHUNKING. With PIPELINING the commands of one
+// offers it and the driver can do TLS, then EHLO again, then AUTH when the policy has
+// credentials (a smarthost; only over TLS; a refused AUTH ends the session, stage "auth"). Per
+// message: RSET first on a reused connection, MAIL FROM with SIZE, BODY=8BITMIME, SMTPUTF8, RET and
+// ENVID when the peer supports them, RCPT TO with NOTIFY and ORCPT when it supports DSN, then DATA
+// with dot-stuffing, or BDAT chunks when it offers CHUNKING. With PIPELINING the commands of one
 // RFC 2920 group (RSET, MAIL, every RCPT and DATA) go in one write; BDAT waits for the RCPT
 // replies, so a message whose recipients were all refused is never sent, and then its chunks
 // go in one write.
@@ -58,6 +59,11 @@ struct ClientPolicy {
   size_t chunk_size = 1 << 20;          // octets per BDAT chunk
   size_t max_reply_line = 4096;         // RFC 5321 4.5.3.1.5 says 512; be lenient, but bounded
   size_t max_reply_lines = 200;
+  // SMTP AUTH (RFC 4954) to a smarthost: PLAIN (RFC 4616) when offered, else LOGIN. Only over
+  // TLS: without an active TLS layer the session ends (530 5.7.0) rather than send the
+  // password. Empty username: no AUTH.
+  std::string auth_username;
+  std::string auth_password;
 };
 
 // The EHLO keywords Heron uses (RFC 5321 4.1.1.1; each extension's RFC).
@@ -72,6 +78,8 @@ struct Capabilities {
   bool starttls = false;
   bool dsn = false;
   bool enhanced_status_codes = false;
+  bool auth_plain = false;  // RFC 4954 AUTH with the PLAIN mechanism
+  bool auth_login = false;  // ... and LOGIN (draft-murchison-sasl-login)
 };
 
 enum class Ret { unspecified, full, headers };  // RFC 3461 4.3
@@ -140,11 +148,23 @@ class ClientMachine {
 
   const Capabilities& capabilities() const { return caps_; }
   bool tls_active() const { return policy_.tls_active; }
+  bool authenticated() const { return authenticated_; }
   // Messages completed on this connection (reply received), for connection reuse decisions.
   size_t messages_sent() const { return messages_; }
 
  private:
-  enum class Phase { greeting, ehlo, helo, starttls, tls, ready, transaction, quitting, closed };
+  enum class Phase {
+    greeting,
+    ehlo,
+    helo,
+    starttls,
+    tls,
+    auth,
+    ready,
+    transaction,
+    quitting,
+    closed
+  };
   // What an expected reply answers.
   enum class Expect { rset, mail, rcpt, data, data_end, data_end_ignored, bdat, quit };
   struct Awaited {
@@ -167,6 +187,9 @@ class ClientMachine {
   void after_ehlo(const ParsedReply& r);
   void after_helo(const ParsedReply& r);
   void after_starttls(const ParsedReply& r);
+  void start_auth();
+  void after_auth(const ParsedReply& r);
+  void enter_ready();
   void after_transaction_reply(const ParsedReply& r);
   void session_ready();
   void finish_message();
@@ -186,6 +209,8 @@ class ClientMachine {
   std::deque<Event> events_;  // emitted by next() in order before any further input
   std::optional<SessionError> error_;
   size_t messages_ = 0;
+  bool authenticated_ = false;
+  int auth_step_ = 0;        // LOGIN: 0 sent AUTH LOGIN, 1 sent the username, 2 sent the password
   size_t transactions_ = 0;  // messages that reached the wire: later ones start with RSET
 
   // The current transaction.
