@@ -6,10 +6,12 @@
 // Thread: offload() from a coroutine on any executor; fn on a pool thread. Failure: whatever
 // fn returns (errors are values); fn must not throw.
 
+#include <atomic>
 #include <cstddef>
 #include <memory>
 #include <type_traits>
 #include <utility>
+#include <vector>
 
 #include <boost/asio/async_result.hpp>
 #include <boost/asio/awaitable.hpp>
@@ -53,6 +55,39 @@ boost::asio::awaitable<std::invoke_result_t<F>> offload(BlockingPool& pool, F fn
                       });
   };
   co_return co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable), void(R)>(
+      std::move(initiation), boost::asio::use_awaitable, std::move(fn));
+}
+
+// fn(0) .. fn(count - 1) at once on the pool's threads (CPU-heavy work that splits, like a
+// text SEARCH over many messages); resumes with their results in order once all are done.
+// Keep count small (a few per core): the jobs run ahead of other sessions' blocking work.
+template <class F>
+boost::asio::awaitable<std::vector<std::invoke_result_t<F, std::size_t>>> offload_each(
+    BlockingPool& pool, std::size_t count, F fn) {
+  using R = std::invoke_result_t<F, std::size_t>;
+  using Results = std::vector<R>;
+  static_assert(!std::is_same_v<R, bool>, "vector<bool> shares bytes between jobs: return int");
+  if (count == 0) co_return Results{};
+  auto home = co_await boost::asio::this_coro::executor;
+  // Named, not a temporary inside the co_await (GCC 12; see offload()).
+  auto initiation = [&pool, home, count](auto handler, F f) {
+    struct Shared {
+      Results results;
+      std::atomic<std::size_t> left;
+      F fn;
+      decltype(handler) done;
+    };
+    auto shared = std::make_shared<Shared>(Results(count), count, std::move(f), std::move(handler));
+    for (std::size_t i = 0; i < count; ++i) {
+      boost::asio::post(pool.pool(), [shared, home, i] {
+        shared->results[i] = shared->fn(i);
+        if (shared->left.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
+        boost::asio::post(home, [shared]() mutable { shared->done(std::move(shared->results)); });
+      });
+    }
+  };
+  co_return co_await boost::asio::async_initiate<decltype(boost::asio::use_awaitable),
+                                                 void(Results)>(
       std::move(initiation), boost::asio::use_awaitable, std::move(fn));
 }
 

@@ -63,7 +63,10 @@ class Heron:
         self.limits = dict(limits or {})
         self.smtp = dict(smtp or {})
         # [dns]: DnsServer.heron_config() from dns_server.py points Heron at a test server.
-        self.dns = dict(dns or {})
+        # Without one, a forwarder on loopback where nothing answers: the delivery loop of a
+        # test that queues remote mail must not ask the machine's resolver (no network).
+        self.dns = dict(dns) if dns is not None else {"forwarders": ["127.0.0.1@9"],
+                                                       "dnssec": False}
         self.extra_listeners = list(extra_listeners)
         # [auth]: e.g. {"plaintext_on_loopback": True, "failure_delay": 0}.
         self.auth = dict(auth or {})

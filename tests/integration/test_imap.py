@@ -454,6 +454,22 @@ class TestMessages(ImapTestCase):
         untagged, _ = r.command("SEARCH RETURN (MIN MAX COUNT ALL) NOT DELETED")
         self.assertEqual(untagged, [b'* ESEARCH (TAG "t3") MIN 1 MAX 3 ALL 1:3 COUNT 3\r\n'])
 
+    def test_search_text_across_many_batches(self):
+        # Text keys are matched in batches of 64 messages, several at once on the server's
+        # thread pool: 300 messages span two rounds, and the hits must come back complete and
+        # in order.
+        m = self.client()
+        for n in range(300):
+            body = "the needle is here" if n % 7 == 0 else "only hay"
+            m.append("INBOX", None, None,
+                     (f"From: s{n}@remote.test\r\nSubject: m{n}\r\n\r\n{body}\r\n").encode())
+        m.select("INBOX")
+        want = [str(n + 1).encode() for n in range(300) if n % 7 == 0]
+        self.assertEqual(m.search(None, "BODY", "NEEDLE")[1][0].split(), want)
+        self.assertEqual(m.search(None, "NOT", "TEXT", "hay")[1][0].split(), want)
+        typ, data = m.uid("SEARCH", None, "BODY", "needle", "SUBJECT", "m294")
+        self.assertEqual(data[0].split(), [b"295"])
+
     def test_copy_move_expunge_with_uidplus(self):
         m = self.client()
         for n in range(4):

@@ -13,13 +13,16 @@ small SMTP sinks (smtp_sink.py), with routes from a real Knot DNS server (dns_se
     badtls.test sink on 127.0.0.11 offering STARTTLS with a broken handshake
 
 Every server listens on one port, which is Heron's [queue] smtp_port. Mail goes in through
-`heron queue inject` (there is no submission server yet); retries are 1 s apart and delay
-notices come after 2 s, so the whole class runs in seconds.
+`heron queue inject`, and in one test through A's submission listener (smtplib, AUTH over
+implicit TLS); retries are 1 s apart and delay notices come after 2 s, so the whole class runs
+in seconds.
 """
 
 import os
 import re
+import smtplib
 import socket
+import ssl
 import time
 import unittest
 
@@ -85,11 +88,11 @@ class OutboundTest(unittest.TestCase):
                  "max_age": "1h", "connection_cache_time": "1s", "connect_timeout": "5s",
                  "max_connections_per_destination": 2}
         cls.a = Heron(hostname="mx.a.test", address="127.0.0.2", smtp_port=cls.port,
-                      dns=cls.dns.heron_config(), sections={"queue": queue})
+                      dns=cls.dns.heron_config(), sections={"queue": queue}, submission=True)
         cls.b = Heron(hostname="mx.b.test", address="127.0.0.3", smtp_port=cls.port,
                       dns=cls.dns.heron_config(), sections={"queue": queue})
         cls.a.add_domain("a.test")
-        cls.a.add_user("alice@a.test")
+        cls.a.add_user("alice@a.test", "alice-password")
         cls.b.add_domain("b.test")
         cls.b.add_user("bob@b.test")
         cls.sinks = {
@@ -169,6 +172,27 @@ class OutboundTest(unittest.TestCase):
         got = self.inbox_with(self.a, "alice@a.test", "b-to-a")
         self.assertEqual(len(got), 1)
         self.assert_gone_from_queue(self.b, qid)
+
+    def test_submitted_mail_goes_out(self):
+        # The MSA queues through the same store the loop claims from: a client's message to a
+        # remote recipient reaches B's mailbox with nothing but the server running.
+        ctx = ssl.create_default_context()
+        ctx.check_hostname = False
+        ctx.verify_mode = ssl.CERT_NONE
+        body = ("From: Alice <alice@a.test>\r\nTo: bob@b.test\r\nSubject: submitted-a-to-b\r\n"
+                "\r\nSent from a client.\r\n")
+        with smtplib.SMTP_SSL(self.a.address, self.a.submissions_port, timeout=15,
+                              context=ctx) as s:
+            s.login("alice@a.test", "alice-password")
+            self.assertEqual(s.sendmail("alice@a.test", ["bob@b.test"], body), {})
+        got = self.inbox_with(self.b, "bob@b.test", "submitted-a-to-b")
+        self.assertEqual(len(got), 1)
+        self.assertIn(b"Sent from a client.\r\n", got[0])
+        # A's MSA added what the client left out (RFC 6409 8), and B recorded A's hop.
+        self.assertRegex(got[0], rb"Message-I[Dd]: <")
+        self.assertIn(b"Received: from mx.a.test", got[0])
+        self.assertRegex(self.a.log_text(),
+                         r"delivery\.delivered .*to=bob@b\.test.*relay=mx\.b\.test")
 
     def test_mx_preference(self):
         self.inject(self.a, "alice@a.test", "x@pref.test", subject="pref-order")

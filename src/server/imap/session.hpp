@@ -20,6 +20,7 @@
 #include "proto/imap/command.hpp"
 #include "proto/imap/reader.hpp"
 #include "server/imap/mailbox_view.hpp"
+#include "server/imap/search_eval.hpp"
 #include "server/imap/server.hpp"
 #include "store/types.hpp"
 
@@ -120,6 +121,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // read, parsed and rendered off the loop (and then cached); std::nullopt as load_messages.
   boost::asio::awaitable<std::vector<std::optional<Summary>>> load_summaries(
       const std::vector<uint32_t>& msns);
+  // SEARCH (cmd_search.cpp): one message's subject for search_matches(), and the MSNs that
+  // match a key needing the message texts, read and matched on the blocking pool.
+  SearchSubject subject(uint32_t msn) const;
+  boost::asio::awaitable<std::vector<uint32_t>> search_texts(const proto::imap::SearchKey& key);
   // The mailbox a COPY/MOVE/APPEND/STATUS names; writes NO [TRYCREATE]/[NONEXISTENT] and
   // returns nullopt when it does not exist.
   boost::asio::awaitable<std::optional<store::Mailbox>> find_target(std::string_view tag,
