@@ -11,6 +11,10 @@ namespace heron::server::imap {
 
 namespace asio = boost::asio;
 
+namespace {
+constexpr size_t kSummarySlice = 16;  // messages summarized by one job of load_summaries()
+}  // namespace
+
 std::optional<std::vector<uint32_t>> Session::resolve_set(const Command& c) {
   const MailboxView& view = selected_->view;
   std::vector<uint32_t> msns;
@@ -77,12 +81,13 @@ asio::awaitable<std::vector<std::optional<Summary>>> Session::load_summaries(
   if (missing.empty()) co_return out;
   store::MailStore& mail = server_.mail();
   const bool utf8 = utf8_;
-  // Named, not a temporary: GCC 12 destroys a lambda temporary in a co_await twice.
-  auto work = [&mail, utf8, wanted = std::move(wanted)] {
+  // Parsing and rendering cost CPU: a few slices side by side on the pool.
+  const size_t slices = (wanted.size() + kSummarySlice - 1) / kSummarySlice;
+  auto work = [&mail, utf8, &wanted](size_t slice) {
     std::vector<std::optional<Summary>> rendered;
-    rendered.reserve(wanted.size());
-    for (const store::Message& m : wanted) {
-      auto bytes = mail.read_message(m);
+    const size_t end = std::min(wanted.size(), (slice + 1) * kSummarySlice);
+    for (size_t j = slice * kSummarySlice; j < end; ++j) {
+      auto bytes = mail.read_message(wanted[j]);
       if (!bytes) {
         rendered.emplace_back();
         continue;
@@ -91,7 +96,11 @@ asio::awaitable<std::vector<std::optional<Summary>>> Session::load_summaries(
     }
     return rendered;
   };
-  auto rendered = co_await blocking(std::move(work));
+  auto sliced = co_await net::offload_each(server_.blocking(), slices, work);
+  std::vector<std::optional<Summary>> rendered;
+  for (auto& slice : sliced) {
+    for (auto& r : slice) rendered.push_back(std::move(r));
+  }
   for (size_t j = 0; j < missing.size(); ++j) {
     if (!rendered[j]) continue;
     cache.put(missing_entries[j], utf8, *rendered[j]);
