@@ -194,6 +194,21 @@ class OutboundTest(unittest.TestCase):
         self.assertRegex(self.a.log_text(),
                          r"delivery\.delivered .*to=bob@b\.test.*relay=mx\.b\.test")
 
+    def test_alias_with_a_remote_target_is_forwarded(self):
+        # Mail arriving on B's MX for an alias with a local and a remote target: bob gets his
+        # copy at once, the remote copy goes out through B's queue with the sender kept.
+        self.b.add_alias("team@b.test", "bob@b.test", "x@pref.test")
+        body = "From: carol@a.test\r\nSubject: forwarded-team\r\n\r\nTo the team.\r\n"
+        with smtplib.SMTP(self.b.address, self.port, timeout=15) as s:
+            self.assertEqual(s.sendmail("carol@a.test", ["team@b.test"], body), {})
+        self.inbox_with(self.b, "bob@b.test", "forwarded-team")
+        got = self.sink_with(self.sinks["pref1"], "forwarded-team")
+        self.assertEqual(got[0][0], "carol@a.test")
+        self.assertEqual(got[0][1], ["x@pref.test"])
+        self.assertIn(b"Received: from ", got[0][2])  # B's trace header travels with it
+        self.assertRegex(self.b.log_text(),
+                         r"smtp\.delivery .*rcpt=x@pref\.test.*route=queue.*result=250")
+
     def test_mx_preference(self):
         self.inject(self.a, "alice@a.test", "x@pref.test", subject="pref-order")
         got = self.sink_with(self.sinks["pref1"], "pref-order")

@@ -213,8 +213,9 @@ void Session::check_recipient() {
     case store::Resolution::Status::local:
       break;
   }
-  if (relay && !resolved->forwards.empty()) {
-    // Submitted mail to an alias with remote targets: the queue takes those.
+  if (!resolved->forwards.empty()) {
+    // An alias with remote targets (on any role): the queue takes those, with the alias as
+    // the original recipient (RFC 3461 4.2), and the sender kept as Postfix and Dovecot do.
     for (const auto& target : resolved->forwards) {
       queue::Recipient forward = queued;
       forward.address = target;
@@ -225,17 +226,6 @@ void Session::check_recipient() {
       machine_.answer_recipient(true, {250, "2.1.5", "Ok"});
       return;
     }
-    resolved->forwards.clear();
-  }
-  if (resolved->accounts.empty()) {
-    // Only remote alias targets: forwarding needs the outbound queue (not built yet), and
-    // accepting mail we cannot deliver would lose it.
-    reject({451, "4.3.0", "<" + address + ">: forwarding is not available yet"}, "forward");
-    return;
-  }
-  if (!resolved->forwards.empty()) {
-    log::warn("smtp.rcpt.forward_skipped",
-              {{"sid", id_}, {"rcpt", address}, {"forwards", resolved->forwards.size()}});
   }
   recipients_.push_back({address, std::move(resolved->accounts)});
   local_dsn_.push_back(std::move(queued));
