@@ -69,6 +69,10 @@ struct Smtp {
   bool normalize_bare_line_ends = false;  // false: reject bare CR/LF in DATA with 5xx
   // Offer AUTH on mx listeners too (after TLS); an authenticated client may then relay.
   bool auth_on_mx = false;
+  // A message that already carries this many Received: fields is refused (554 5.4.6): a mail
+  // loop, e.g. two forwarding aliases pointing at each other (RFC 5321 6.3; Postfix's
+  // hopcount_limit). 0 turns the check off.
+  uint32_t max_hops = 50;
 
   bool operator==(const Smtp&) const = default;
 };

@@ -130,11 +130,12 @@ class Walker {
     if (const auto* n = root.get("listener")) read_listeners(*n, out.listeners);
     if (const auto* t = table_at(root, "limits")) read_limits(*t, out.limits);
     if (const auto* t = table_at(root, "smtp")) {
-      check_keys(*t, "smtp", {"normalize_bare_line_ends", "auth_on_mx"});
+      check_keys(*t, "smtp", {"normalize_bare_line_ends", "auth_on_mx", "max_hops"});
       if (const auto* n = t->get("normalize_bare_line_ends"))
         read_bool(*n, "smtp.normalize_bare_line_ends", out.smtp.normalize_bare_line_ends);
       if (const auto* n = t->get("auth_on_mx"))
         read_bool(*n, "smtp.auth_on_mx", out.smtp.auth_on_mx);
+      if (const auto* n = t->get("max_hops")) read_u32(*n, "smtp.max_hops", out.smtp.max_hops);
     }
     if (const auto* t = table_at(root, "submission")) {
       check_keys(*t, "submission", {"hide_client_ip"});

@@ -155,6 +155,7 @@ std::string to_toml(const Config& c) {
   out += "\n[smtp]\n";
   line("normalize_bare_line_ends", c.smtp.normalize_bare_line_ends ? "true" : "false");
   line("auth_on_mx", c.smtp.auth_on_mx ? "true" : "false");
+  line("max_hops", std::to_string(c.smtp.max_hops));
 
   out += "\n[submission]\n";
   line("hide_client_ip", c.submission.hide_client_ip ? "true" : "false");

@@ -62,6 +62,21 @@ class DeliveryTest(HeronTestCase):
         self.assertEqual(self.h.uids("bob@example.test"), [])
         self.assertIn("smtp.delivery", self.h.log_text())
 
+    def test_too_many_hops_is_refused_as_a_loop(self):
+        hop = b"Received: from a.remote.test by b.remote.test; Mon, 23 Nov 2026 10:00:00 +0000\r\n"
+        body = b"Subject: loop\r\n\r\nround and round\r\n"
+        with self.smtp() as s:
+            # 49 earlier hops: ours makes 50, still accepted (the default max_hops is 50).
+            self.assertEqual(s.sendmail("sender@remote.test", ["alice@example.test"],
+                                        hop * 49 + body), {})
+            with self.assertRaises(smtplib.SMTPDataError) as e:
+                s.sendmail("sender@remote.test", ["bob@example.test"], hop * 50 + body)
+            self.assertEqual(e.exception.smtp_code, 554)
+            self.assertTrue(e.exception.smtp_error.startswith(b"5.4.6"), e.exception.smtp_error)
+        self.assertEqual(len(self.h.uids("alice@example.test")), 1)
+        self.assertEqual(self.h.uids("bob@example.test"), [])
+        self.assertRegex(self.h.log_text(), r"smtp\.refused .*reason=hops")
+
     def test_swaks_to_user(self):
         result = subprocess.run(
             ["swaks", "--server", f"{self.h.address}:{self.h.smtp_port}", "--helo",

@@ -79,12 +79,13 @@ TEST(ConfigRender, OddValuesRoundTrip) {
   expect_round_trip(c);
 }
 
-// [[tls.domain]] (SNI certificates), [smtp] auth_on_mx and [submission].
+// [[tls.domain]] (SNI certificates), [smtp] auth_on_mx and max_hops, [submission].
 TEST(ConfigRender, SubmissionAndSniKeysRoundTrip) {
   Config c = production_like();
   c.tls.domains = {{"mail.example.net", "/etc/heron/net/full.pem", "/etc/heron/net/key.pem"},
                    {"*.example.com", "/etc/heron/com/full.pem", "/etc/heron/com/key.pem"}};
   c.smtp.auth_on_mx = true;
+  c.smtp.max_hops = 30;
   c.submission.hide_client_ip = true;
   c.listeners[3].cert_file = "/etc/heron/465/full.pem";  // submissions: its own certificate
   c.listeners[3].key_file = "/etc/heron/465/key.pem";

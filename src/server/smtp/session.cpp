@@ -12,6 +12,7 @@
 #include "base/log.hpp"
 #include "base/metrics.hpp"
 #include "base/strings.hpp"
+#include "mime/header.hpp"
 #include "proto/smtp/dsn_params.hpp"
 #include "queue/async.hpp"
 #include "server/smtp/received.hpp"
@@ -246,6 +247,18 @@ asio::awaitable<void> Session::deliver() {
   const std::string from = env.mail_from.address();
   std::string& body = machine_.message();
   const bool submitted = !machine_.auth_user().empty();
+
+  // RFC 5321 6.3: count the hops to stop a loop (aliases forwarding to each other).
+  const uint32_t max_hops = server_.settings().smtp.max_hops;
+  if (max_hops != 0 && mime::find_fields(body, "Received").size() >= max_hops) {
+    log::info("smtp.refused", {{"sid", id_}, {"id", id}, {"ip", ip_}, {"reason", "hops"}});
+    metrics::inc("heron_smtp_rejects_total", "reason", "hops");
+    recipients_.clear();
+    remote_.clear();
+    local_dsn_.clear();
+    machine_.answer_message({554, "5.4.6", "Too many hops: a mail forwarding loop?"});
+    co_return;
+  }
 
   std::string added;
   if (submitted) {
