@@ -98,14 +98,8 @@ asio::awaitable<void> Session::authenticate_scram(std::string_view tag, std::str
     co_return;
   }
   const std::string user = exchange.username();
+  if (refused_while_locked_out(tag, user)) co_return;
   net::LoginThrottle& throttle = server_.throttle();
-  if (const auto verdict = throttle.check(ip_, user); !verdict.allowed) {
-    log::info("imap.login", {{"sid", id_}, {"ip", ip_}, {"user", user}, {"result", "locked_out"}});
-    metrics::inc("heron_imap_logins_total", "result", "locked_out");
-    no(tag, "[UNAVAILABLE] Too many failed logins, try again in " +
-                std::to_string(verdict.retry_after.count()) + " seconds");
-    co_return;
-  }
   store::Directory& directory = server_.directory();
   auto find = [&directory, user] { return directory.find_account(user); };
   auto account = co_await blocking(std::move(find));

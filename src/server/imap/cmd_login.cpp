@@ -32,14 +32,8 @@ asio::awaitable<void> Session::log_in(std::string_view tag, std::string user,
     metrics::inc("heron_imap_logins_total", "result", "privacy_required");
     co_return;
   }
+  if (refused_while_locked_out(tag, user)) co_return;
   net::LoginThrottle& throttle = server_.throttle();
-  if (const auto verdict = throttle.check(ip_, user); !verdict.allowed) {
-    log::info("imap.login", {{"sid", id_}, {"ip", ip_}, {"user", user}, {"result", "locked_out"}});
-    metrics::inc("heron_imap_logins_total", "result", "locked_out");
-    no(tag, "[UNAVAILABLE] Too many failed logins, try again in " +
-                std::to_string(verdict.retry_after.count()) + " seconds");
-    co_return;
-  }
   store::Directory& directory = server_.directory();
   // Named, not a temporary: GCC 12 destroys a lambda temporary in a co_await twice.
   auto work = [&directory, user, password] { return directory.authenticate(user, password); };
@@ -87,6 +81,16 @@ void Session::logged_in(std::string_view tag, store::Account account, std::strin
 
 asio::awaitable<void> Session::cmd_login(Command& c) {
   co_await log_in(c.tag, std::move(c.user), std::move(c.password));
+}
+
+bool Session::refused_while_locked_out(std::string_view tag, const std::string& user) {
+  const auto verdict = server_.throttle().check(ip_, user);
+  if (verdict.allowed) return false;
+  log::info("imap.login", {{"sid", id_}, {"ip", ip_}, {"user", user}, {"result", "locked_out"}});
+  metrics::inc("heron_imap_logins_total", "result", "locked_out");
+  no(tag, "[UNAVAILABLE] Too many failed logins, try again in " +
+              std::to_string(verdict.retry_after.count()) + " seconds");
+  return true;
 }
 
 }  // namespace heron::server::imap

@@ -64,6 +64,10 @@ class Session : public std::enable_shared_from_this<Session> {
   // Dispatch (dispatch.cpp): state checks, then the command's handler.
   boost::asio::awaitable<void> execute(Command& command);
 
+  // LOGIN and AUTHENTICATE (cmd_login.cpp): NO [UNAVAILABLE] while the throttle locks this
+  // IP or account out; true when it did.
+  bool refused_while_locked_out(std::string_view tag, const std::string& user);
+
   // Blocking store work, off the event loop.
   template <class F>
   auto blocking(F fn) {

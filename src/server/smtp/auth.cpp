@@ -57,6 +57,20 @@ void Session::auth_refused(const std::string& user, const char* mechanism, const
   machine_.answer_auth(std::nullopt, reply);
 }
 
+// account_ is set: the throttle forgets the failures, and the client hears 235 2.7.0.
+void Session::auth_accepted(const std::string& user, const char* mechanism) {
+  server_.shared().throttle.succeeded(ip_, user);
+  scram_.reset();
+  sender_cache_.clear();
+  log::info("smtp.auth", {{"sid", id_},
+                          {"ip", ip_},
+                          {"user", account_->address},
+                          {"mechanism", mechanism},
+                          {"result", "ok"}});
+  metrics::inc("heron_smtp_auth_total", "result", "ok");
+  machine_.answer_auth(account_->address, kSuccess);
+}
+
 // A wrong password: the throttle's delay first, then 535 5.7.8 (RFC 4954 6).
 asio::awaitable<void> Session::auth_failed(const std::string& user, const char* mechanism) {
   const auto delay = server_.shared().throttle.failed(ip_, user);
@@ -94,16 +108,8 @@ asio::awaitable<void> Session::authenticate() {
     co_await auth_failed(user, mechanism);
     co_return;
   }
-  shared.throttle.succeeded(ip_, user);
   account_ = std::move(**account);
-  sender_cache_.clear();
-  log::info("smtp.auth", {{"sid", id_},
-                          {"ip", ip_},
-                          {"user", account_->address},
-                          {"mechanism", mechanism},
-                          {"result", "ok"}});
-  metrics::inc("heron_smtp_auth_total", "result", "ok");
-  machine_.answer_auth(account_->address, kSuccess);
+  auth_accepted(user, mechanism);
 }
 
 // Round 0: client-first -> server-first. Round 1: client-final -> server-final (or 535).
@@ -176,16 +182,7 @@ asio::awaitable<void> Session::scram_step() {
     auth_refused(user, mechanism, "malformed", Reply{501, "5.5.2", "Unexpected SCRAM response"});
     co_return;
   }
-  shared.throttle.succeeded(ip_, user);
-  scram_.reset();
-  sender_cache_.clear();
-  log::info("smtp.auth", {{"sid", id_},
-                          {"ip", ip_},
-                          {"user", account_->address},
-                          {"mechanism", mechanism},
-                          {"result", "ok"}});
-  metrics::inc("heron_smtp_auth_total", "result", "ok");
-  machine_.answer_auth(account_->address, kSuccess);
+  auth_accepted(user, mechanism);
 }
 
 // The sender rule of submission: an address the account may use is its own, or one that

@@ -38,6 +38,7 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::awaitable<void> authenticate();
   boost::asio::awaitable<void> scram_step();
   boost::asio::awaitable<void> auth_failed(const std::string& user, const char* mechanism);
+  void auth_accepted(const std::string& user, const char* mechanism);
   void auth_refused(const std::string& user, const char* mechanism, const char* result,
                     const heron::smtp::Reply& reply);
   boost::asio::awaitable<void> check_sender();
