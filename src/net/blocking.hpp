@@ -71,13 +71,17 @@ boost::asio::awaitable<std::vector<std::invoke_result_t<F, std::size_t>>> offloa
   auto home = co_await boost::asio::this_coro::executor;
   // Named, not a temporary inside the co_await (GCC 12; see offload()).
   auto initiation = [&pool, home, count](auto handler, F f) {
+    using Handler = decltype(handler);
     struct Shared {
+      // A constructor, not aggregate initialization: clang 14 (the fuzz build) lacks P0960.
+      Shared(std::size_t jobs, F job, Handler on_done)
+          : results(jobs), left(jobs), fn(std::move(job)), done(std::move(on_done)) {}
       Results results;
       std::atomic<std::size_t> left;
       F fn;
-      decltype(handler) done;
+      Handler done;
     };
-    auto shared = std::make_shared<Shared>(Results(count), count, std::move(f), std::move(handler));
+    auto shared = std::make_shared<Shared>(count, std::move(f), std::move(handler));
     for (std::size_t i = 0; i < count; ++i) {
       boost::asio::post(pool.pool(), [shared, home, i] {
         shared->results[i] = shared->fn(i);
