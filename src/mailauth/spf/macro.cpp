@@ -178,7 +178,7 @@ Result<MacroString> parse_macro_string(std::string_view text, MacroKind kind) {
 
 std::string ip_dotted(const boost::asio::ip::address& ip) {
   if (ip.is_v4()) return ip.to_v4().to_string();
-  static constexpr char kHex[] = "0123456789abcdef";
+  static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   for (unsigned char b : ip.to_v6().to_bytes()) {
     if (!out.empty()) out += '.';

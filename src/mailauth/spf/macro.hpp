@@ -68,8 +68,9 @@ std::string expand(const MacroString& macro, const MacroContext& context);
 // trailing dot is removed first.
 std::string truncate_domain(std::string_view name);
 
-// The i macro: dotted decimal for IPv4, 32 dot-separated lowercase nibbles for IPv6 (RFC
-// 7208 7.4 example).
+// The i macro: dotted decimal for IPv4, 32 dot-separated upper-case nibbles for IPv6. The
+// example in RFC 7208 7.4 writes them in lower case; the OpenSPF suite (v-macro-ip6) and
+// pyspf expect upper case. DNS names compare case-insensitively, so only explanations differ.
 std::string ip_dotted(const boost::asio::ip::address& ip);
 
 }  // namespace heron::mailauth::spf

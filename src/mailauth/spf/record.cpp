@@ -69,6 +69,26 @@ bool parse_dual_cidr(std::string_view text, Mechanism& m) {
   return true;
 }
 
+// The dual-cidr-length at the end of `text` as written ("/24", "//64", "/24//64"), or "" if
+// it does not end in "/" digits. The lengths are checked by parse_dual_cidr().
+std::string_view trailing_cidr(std::string_view text) {
+  size_t start = text.size();
+  auto digits_before = [&text](size_t end) {
+    size_t i = end;
+    while (i > 0 && is_digit(text[i - 1])) --i;
+    return i;
+  };
+  size_t i = digits_before(start);
+  if (i == start || i == 0 || text[i - 1] != '/') return {};
+  if (i >= 2 && text[i - 2] == '/') {  // "//digits": the IPv6 length
+    start = i - 2;
+    i = digits_before(start);
+    if (i == start || i == 0 || text[i - 1] != '/') return text.substr(start);
+    if (i >= 2 && text[i - 2] == '/') return text.substr(start);
+  }
+  return text.substr(i - 1);
+}
+
 // RFC 7208 12: ip4-network = qnum "." qnum "." qnum "." qnum, qnum a decimal 0-255 written
 // without leading zeros.
 std::optional<ip::address> parse_ip4(std::string_view text) {
@@ -128,10 +148,12 @@ Result<Mechanism> parse_mechanism(std::string_view term) {
     std::string_view cidr;
     if (!rest.empty() && rest[0] == ':') {
       rest.remove_prefix(1);
-      const size_t slash = rest.find('/');
-      if (m.kind != MechanismKind::ptr && slash != std::string_view::npos) {
-        cidr = rest.substr(slash);
-        rest = rest.substr(0, slash);
+      // A domain-spec may itself contain "/" (suite: a-colon-domain), so the CIDR lengths
+      // are the trailing "/digits" and "//digits" only.
+      if (m.kind != MechanismKind::ptr) {
+        const size_t split = rest.size() - trailing_cidr(rest).size();
+        cidr = rest.substr(split);
+        rest = rest.substr(0, split);
       }
       auto spec = domain_spec(rest);
       if (!spec) return spec.error();
