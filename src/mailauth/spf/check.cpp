@@ -395,7 +395,7 @@ std::string_view verdict_name(Verdict verdict) {
   return "permerror";
 }
 
-asio::awaitable<Outcome> check_host(dns::Resolver& resolver, const Check& check, std::string domain,
+asio::awaitable<Outcome> check_host(dns::Resolver& resolver, Check check, std::string domain,
                                     std::string sender) {
   sender = with_local_part(sender);
   if (!valid_domain(domain)) {
@@ -413,12 +413,12 @@ asio::awaitable<Outcome> check_host(dns::Resolver& resolver, const Check& check,
   co_return out;
 }
 
-asio::awaitable<Outcome> check_helo(dns::Resolver& resolver, const Check& check) {
+asio::awaitable<Outcome> check_helo(dns::Resolver& resolver, Check check) {
   // RFC 7208 2.3: an address literal is not a domain; check_host() then gives none.
   co_return co_await check_host(resolver, check, check.helo, "postmaster@" + check.helo);
 }
 
-asio::awaitable<Outcome> check_mail_from(dns::Resolver& resolver, const Check& check) {
+asio::awaitable<Outcome> check_mail_from(dns::Resolver& resolver, Check check) {
   if (check.mail_from.empty()) co_return co_await check_helo(resolver, check);
   const size_t at = check.mail_from.rfind('@');
   const std::string domain =

@@ -9,9 +9,9 @@
 // lookups (an answer of NXDOMAIN or no data) is permerror. A DNS failure (timeout, SERVFAIL)
 // is temperror.
 // Input: untrusted (the client's address, HELO and MAIL FROM; DNS data). Thread: the
-// coroutine runs on the caller's executor; the resolver must outlive it. Failure: every
-// outcome is one of the seven results, with `problem` saying why for temperror and
-// permerror; nothing throws.
+// coroutine runs on the caller's executor; the resolver must outlive it (the Check is
+// copied). Failure: every outcome is one of the seven results, with `problem` saying why for
+// temperror and permerror; nothing throws.
 
 #include <cstdint>
 #include <string>
@@ -59,16 +59,16 @@ struct Outcome {
 // check_host(<ip>, <domain>, <sender>) as RFC 7208 4 defines it. `domain` is checked as is
 // (4.3: a malformed or single-label name gives none); `sender` must contain an "@" (4.3: an
 // empty local-part is read as "postmaster").
-boost::asio::awaitable<Outcome> check_host(dns::Resolver& resolver, const Check& check,
-                                           std::string domain, std::string sender);
+boost::asio::awaitable<Outcome> check_host(dns::Resolver& resolver, Check check, std::string domain,
+                                           std::string sender);
 
 // RFC 7208 2.3: the HELO identity, <domain> = the HELO name, <sender> = postmaster@helo.
 // An address literal or a name with no dot gives none.
-boost::asio::awaitable<Outcome> check_helo(dns::Resolver& resolver, const Check& check);
+boost::asio::awaitable<Outcome> check_helo(dns::Resolver& resolver, Check check);
 
 // RFC 7208 2.4: the MAIL FROM identity. The null reverse-path is checked as
 // postmaster@<HELO name> (the HELO identity); otherwise <domain> is the part after the last
 // "@".
-boost::asio::awaitable<Outcome> check_mail_from(dns::Resolver& resolver, const Check& check);
+boost::asio::awaitable<Outcome> check_mail_from(dns::Resolver& resolver, Check check);
 
 }  // namespace heron::mailauth::spf
