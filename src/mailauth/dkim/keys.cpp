@@ -10,6 +10,7 @@
 #include "base/base64.hpp"
 #include "base/crypto.hpp"
 #include "base/strings.hpp"
+#include "mailauth/dkim/tag_list.hpp"
 
 namespace heron::mailauth::dkim {
 namespace {
@@ -82,7 +83,7 @@ bool verify(Algorithm algorithm, const Pkey& key, std::string_view data,
 Result<Pkey> load_private_key(std::string_view text) {
   const std::string_view trimmed = str::trim(text);
   if (trimmed.find("-----BEGIN") == std::string_view::npos) {
-    auto seed = base64::decode(trimmed);
+    auto seed = base64::decode(strip_fws(trimmed));
     if (!seed || seed->size() != 32) return make_error("not a PEM key or an ed25519 seed");
     Pkey key(EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, nullptr, bytes(*seed), seed->size()));
     if (!key) return make_error("invalid ed25519 seed");
@@ -144,10 +145,10 @@ Result<std::string> txt_record_for(const Pkey& private_key) {
          "; p=" + base64::encode(public_bytes);
 }
 
-Result<GeneratedKey> generate_key(KeyType type) {
+Result<GeneratedKey> generate_key(KeyType type, unsigned rsa_bits) {
   Pkey key(type == KeyType::ed25519
                ? EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519")
-               : EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(2048)));
+               : EVP_PKEY_Q_keygen(nullptr, nullptr, "RSA", static_cast<size_t>(rsa_bits)));
   if (!key) return make_error("key generation failed");
   Bio bio(BIO_new(BIO_s_mem()));
   if (!bio ||

@@ -41,8 +41,8 @@ struct GeneratedKey {
   std::string private_pem;  // PKCS#8
   std::string txt_record;   // "v=DKIM1; k=rsa; p=..." for <selector>._domainkey.<domain>
 };
-// rsa: 2048 bits. ed25519.
-Result<GeneratedKey> generate_key(KeyType type);
+// rsa_bits applies to rsa only (2048 by default; tests make shorter ones).
+Result<GeneratedKey> generate_key(KeyType type, unsigned rsa_bits = 2048);
 // The key record value for the public half of a private key.
 Result<std::string> txt_record_for(const Pkey& private_key);
 
