@@ -337,6 +337,28 @@ TEST(DkimSign, TwoKeysGiveTwoFields) {
   EXPECT_EQ(statuses(results), (std::vector<Status>{Status::pass, Status::pass}));
 }
 
+TEST(DkimSign, Rfc8463Ed25519SignatureIsReproducedExactly) {
+  // Ed25519 is deterministic: signing A.3's header data (its own DKIM-Signature with b=
+  // emptied) with the A.1 seed must give the published b= byte for byte.
+  const std::string msg = message("rfc8463-appendix-a/signed.eml");
+  const SplitMessage split = split_message(msg);
+  const std::string_view raw = split.fields[0].raw;
+  auto sig = parse_signature(raw.substr(raw.find(':') + 1, raw.size() - raw.find(':') - 3));
+  ASSERT_TRUE(sig.ok()) << sig.error().message;
+  std::string data;
+  for (const HeaderField* field : select_headers(split.fields, sig->signed_headers)) {
+    data += canon_header(Canon::relaxed, field->raw);
+  }
+  std::string own =
+      canon_header(Canon::relaxed, std::string(raw.substr(0, raw.find("b=/gCr") + 2)) + "\r\n");
+  own.resize(own.size() - 2);
+  auto key = load_private_key(read(kData / "rfc8463-appendix-a/ed25519-private-seed.b64"));
+  ASSERT_TRUE(key.ok()) << key.error().message;
+  auto signature = dkim::sign(Algorithm::ed25519_sha256, *key, data + own);
+  ASSERT_TRUE(signature.ok());
+  EXPECT_EQ(base64::encode(*signature), sig->b_text);
+}
+
 TEST(DkimSign, Refusals) {
   EXPECT_FALSE(sign(message("dkimpy-1.1.4/data/test_nofrom.message"), {test_key()}, kNow).ok());
   SigningKey wrong = test_key();
