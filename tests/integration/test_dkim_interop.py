@@ -158,7 +158,7 @@ class DkimInterop(unittest.TestCase):
     # --- OpenDKIM -------------------------------------------------------------------------
 
     @unittest.skipIf(OPENDKIM_TESTMSG is None, "opendkim-tools not installed")
-    def test_opendkim_signed_verifies_in_heron(self):
+    def test_opendkim_rsa_sha1_signature_is_refused_by_heron(self):
         key = os.path.join(self.dir, "opendkim.private")
         with open(key, "wb") as f:
             f.write(read("test.private"))
