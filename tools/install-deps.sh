@@ -24,6 +24,8 @@ packages=(
   # POP3 clients users run (tests/integration/test_pop3_clients.py), and Dovecot's POP3 for
   # bench/pop3_bench.py
   fetchmail getmail6 dovecot-pop3d
+  # independent DKIM implementations for tests/integration/test_dkim_interop.py
+  python3-dkim python3-nacl opendkim-tools
 )
 
 missing=()
