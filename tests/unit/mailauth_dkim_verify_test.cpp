@@ -102,7 +102,9 @@ TEST(DkimVerify, Rfc8463AppendixABothSignaturesPass) {
 }
 
 TEST(DkimVerify, Rfc8463BodyHash) {
-  const SplitMessage split = split_message(message("rfc8463-appendix-a/unsigned.eml"));
+  // split_message() gives views: the message must outlive them.
+  const std::string unsigned_message = message("rfc8463-appendix-a/unsigned.eml");
+  const SplitMessage split = split_message(unsigned_message);
   EXPECT_EQ(base64::encode(crypto::sha256(canon_body(Canon::relaxed, split.body))),
             "2jUSOH9NhtVGCQWNr9BrIAPreKQjO6Sn7XIkfJVOzv8=");
 }
@@ -309,7 +311,9 @@ TEST(DkimSign, HeaderListAndFolding) {
   EXPECT_EQ(field.rfind(
                 "DKIM-Signature: v=1; a=rsa-sha256; c=relaxed/relaxed; d=example.com; s=test;", 0),
             0u);
-  auto tags = TagList::parse(field.substr(field.find(':') + 1));
+  // TagList holds views: the value must outlive it.
+  const std::string value = field.substr(field.find(':') + 1);
+  auto tags = TagList::parse(value);
   ASSERT_TRUE(tags.ok());
   // Two To fields, listed three times; absent Date and Message-ID still over-signed once.
   EXPECT_EQ(strip_fws(*tags->get("h")), "from:from:to:to:to:subject:subject:date:message-id");
