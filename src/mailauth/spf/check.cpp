@@ -9,6 +9,7 @@
 #include "mailauth/domain.hpp"
 #include "mailauth/spf/macro.hpp"
 #include "mailauth/spf/record.hpp"
+#include "net/network.hpp"
 
 namespace heron::mailauth::spf {
 namespace {
@@ -16,12 +17,8 @@ namespace {
 namespace asio = boost::asio;
 namespace ip = boost::asio::ip;
 
-ip::address unmapped(const ip::address& address) {
-  if (address.is_v6() && address.to_v6().is_v4_mapped()) {
-    return ip::make_address_v4(ip::v4_mapped, address.to_v6());
-  }
-  return address;
-}
+using net::in_network;
+using net::unmapped;
 
 // RFC 7208 4.3: a <domain> that is malformed or not multi-label gives none; so does an
 // address literal ("[192.0.2.1]", RFC 5321 4.1.3).
@@ -29,28 +26,6 @@ bool valid_domain(std::string_view name) {
   if (!is_dns_name(name) || name.front() == '[') return false;
   if (!name.empty() && name.back() == '.') name.remove_suffix(1);
   return name.find('.') != std::string_view::npos;
-}
-
-// True if the first `bits` bits of `a` and `network` are equal (same family only).
-bool in_network(const ip::address& a, const ip::address& network, unsigned bits) {
-  if (a.is_v4() != network.is_v4()) return false;
-  std::vector<unsigned char> x, y;
-  if (a.is_v4()) {
-    const auto ab = a.to_v4().to_bytes(), nb = network.to_v4().to_bytes();
-    x.assign(ab.begin(), ab.end());
-    y.assign(nb.begin(), nb.end());
-  } else {
-    const auto ab = a.to_v6().to_bytes(), nb = network.to_v6().to_bytes();
-    x.assign(ab.begin(), ab.end());
-    y.assign(nb.begin(), nb.end());
-  }
-  for (size_t i = 0; i < x.size() && bits > 0; ++i) {
-    const unsigned take = std::min(bits, 8u);
-    const auto mask = static_cast<unsigned char>(0xff << (8 - take));
-    if ((x[i] & mask) != (y[i] & mask)) return false;
-    bits -= take;
-  }
-  return true;
 }
 
 Verdict verdict_of(Qualifier q) {
