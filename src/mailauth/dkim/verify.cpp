@@ -6,6 +6,7 @@
 #include "base/log.hpp"
 #include "base/metrics.hpp"
 #include "base/strings.hpp"
+#include "mailauth/auth_results.hpp"
 #include "mailauth/dkim/keys.hpp"
 
 namespace heron::mailauth::dkim {
@@ -58,20 +59,12 @@ std::string_view status_name(Status status) {
 std::string SignatureResult::auth_results() const {
   std::string out = "dkim=";
   out += status_name(status);
-  if (!reason.empty()) {
-    // RFC 5322 comment: parentheses and backslashes escaped.
-    out += " (";
-    for (char c : reason) {
-      if (c == '(' || c == ')' || c == '\\') out.push_back('\\');
-      out.push_back(c);
-    }
-    out += ")";
-  }
-  if (!domain.empty()) out += " header.d=" + domain;
-  if (!identity.empty()) out += " header.i=" + identity;
-  if (!selector.empty()) out += " header.s=" + selector;
-  if (!algorithm.empty()) out += " header.a=" + algorithm;
-  if (!header_b.empty()) out += " header.b=" + header_b;
+  if (!reason.empty()) out += " " + comment(reason);
+  if (!domain.empty()) out += " header.d=" + ptype_value(domain);
+  if (!identity.empty()) out += " header.i=" + ptype_value(identity);
+  if (!selector.empty()) out += " header.s=" + ptype_value(selector);
+  if (!algorithm.empty()) out += " header.a=" + ptype_value(algorithm);
+  if (!header_b.empty()) out += " header.b=" + ptype_value(header_b);
   return out;
 }
 
