@@ -67,6 +67,15 @@ int queue_inject(const config::Config& c, const InjectOptions& options);
 int dns_lookup(const config::Config& c, const std::string& type_name, const std::string& name,
                bool batch);
 
+// DKIM keys in <data_dir>/dkim (app/dkim.cpp). algo: rsa2048, rsa3072, rsa4096 or ed25519; an
+// empty selector picks one from the key type and the month.
+int dkim_keygen(const config::Config& c, const std::string& domain, std::string selector,
+                const std::string& algo);
+int dkim_list(const config::Config& c, const std::string& domain);
+int dkim_del(const config::Config& c, const std::string& domain, const std::string& selector);
+// Every DNS record to publish for a domain, in zone-file format.
+int dns_records(const config::Config& c, const std::string& domain);
+
 // A random password of 20 characters from an unambiguous alphabet.
 std::string generate_password();
 

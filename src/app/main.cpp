@@ -142,6 +142,24 @@ int main(int argc, char** argv) {
   dns_lookup->add_flag("--batch", batch,
                        "Read \"TYPE NAME\" lines from stdin; one resolver, one cache for all");
 
+  auto* dkim = cli.add_subcommand("dkim", "Manage DKIM signing keys")->require_subcommand(1);
+  std::string selector, algo = "rsa2048";
+  auto* dkim_keygen =
+      dkim->add_subcommand("keygen", "Make a signing key for a domain and print its DNS record");
+  dkim_keygen->add_option("domain", domain, "The domain mail is signed for")->required();
+  dkim_keygen->add_option("--selector", selector, "Selector (default: key type and month)");
+  dkim_keygen->add_option("--algo", algo, "rsa2048, rsa3072, rsa4096 or ed25519")
+      ->capture_default_str()
+      ->check(CLI::IsMember({"rsa2048", "rsa3072", "rsa4096", "ed25519"}));
+  auto* dkim_list = dkim->add_subcommand("list", "List signing keys");
+  dkim_list->add_option("domain", domain, "Only this domain");
+  auto* dkim_del = dkim->add_subcommand("del", "Delete a signing key");
+  dkim_del->add_option("domain", domain, "Domain")->required();
+  dkim_del->add_option("selector", selector, "Selector")->required();
+  auto* dns_records = cli.add_subcommand(
+      "dns-records", "Print every DNS record to publish for a domain (zone-file format)");
+  dns_records->add_option("domain", domain, "The mail domain")->required();
+
   CLI11_PARSE(cli, argc, argv);
   if (dns_lookup->parsed() && !batch && (rr_type.empty() || name.empty())) {
     std::cerr << "heron dns lookup: TYPE and NAME are required (or --batch)\n";
@@ -186,5 +204,9 @@ int main(int argc, char** argv) {
   if (que_release->parsed()) return app::queue_hold(config, queue_id, false);
   if (que_inject->parsed()) return app::queue_inject(config, inject);
   if (dns_lookup->parsed()) return app::dns_lookup(config, rr_type, name, batch);
+  if (dkim_keygen->parsed()) return app::dkim_keygen(config, domain, selector, algo);
+  if (dkim_list->parsed()) return app::dkim_list(config, domain);
+  if (dkim_del->parsed()) return app::dkim_del(config, domain, selector);
+  if (dns_records->parsed()) return app::dns_records(config, domain);
   return 1;
 }
