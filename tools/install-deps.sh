@@ -11,6 +11,8 @@ packages=(
   libboost1.74-dev libssl-dev libsqlite3-dev libargon2-dev libspdlog-dev libfmt-dev
   libtomlplusplus-dev libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   libunbound-dev dns-root-data
+  # the Public Suffix List for DMARC Organizational Domains (src/mailauth/dmarc/org_domain.hpp)
+  publicsuffix
   # tests, demo and benchmarks: real clients and a real foreign MTA
   python3 swaks postfix openssl sqlite3 procps
   # swaks --tls/--tlsc (tests/integration/test_smtp_submission.py) needs Perl's TLS modules
