@@ -115,6 +115,14 @@ int serve(const config::Config& config) {
     resolver = std::move(*r);
     log::info("dns.resolver", {{"mode", resolver->mode()}});
   }
+  // Email authentication (docs/mailauth.md): checks on the MX, signing on submission.
+  std::unique_ptr<server::smtp::InboundAuth> inbound_auth;
+  if (config.mailauth.verify) {
+    inbound_auth = std::make_unique<server::smtp::InboundAuth>(
+        *resolver, mailauth::dmarc::PublicSuffixList::default_list(), config.mailauth,
+        config.hostname);
+  }
+  mailauth::dkim::Keyring keyring(config.data_dir / "dkim");
   std::unique_ptr<delivery::remote::Loop> delivery_loop;
   // Every in-process enqueue (the MX and MSA, the notifier's DSNs) wakes the loop.
   queue::WakingStore waking_queue(*queue, [&delivery_loop] {
@@ -187,9 +195,11 @@ int serve(const config::Config& config) {
                                     config.smtp,
                                     l.tls == config::TlsMode::none ? nullptr : tls,
                                     config.auth,
-                                    config.submission};
+                                    config.submission,
+                                    config.mailauth};
     auto& srv = smtp_servers.emplace_back(std::make_unique<server::smtp::Server>(
-        settings, server::smtp::Shared{*store, *store, waking_queue, throttle, blocking}));
+        settings, server::smtp::Shared{*store, *store, waking_queue, throttle, blocking,
+                                       inbound_auth.get(), &keyring}));
     if (!add_listener(l, srv->busy_reply(), [s = srv.get()](net::Stream stream) {
           return s->serve(std::move(stream));
         })) {

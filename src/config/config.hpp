@@ -109,6 +109,11 @@ struct Queue {
   std::chrono::seconds command_timeout{300};  // per reply (RFC 5321 4.5.3.2 asks 5-10 min)
   // How long an idle connection is kept for another message to the same destination.
   std::chrono::seconds connection_cache_time{2};
+  // The local address outbound connections come from, per family (Postfix's
+  // smtp_bind_address and smtp_bind_address6); empty: the kernel's choice. Receivers check
+  // SPF and reverse DNS against it.
+  std::string bind_address;
+  std::string bind_address6;
 
   bool operator==(const Queue&) const = default;
 };
@@ -174,6 +179,23 @@ struct Dns {
   bool operator==(const Dns&) const = default;
 };
 
+// [mailauth]: email authentication (docs/mailauth.md). Inbound mail on mx listeners is checked
+// with SPF, DKIM, DMARC and iprev and gets an Authentication-Results field; mail accepted on
+// the submission listeners is DKIM-signed with the keys in <data_dir>/dkim.
+enum class DmarcEnforce { none, quarantine, reject };
+struct Mailauth {
+  bool verify = true;       // run the checks on mx listeners and write Authentication-Results
+  std::string authserv_id;  // RFC 8601 2.5; empty: the hostname
+  // How far a DMARC failure is acted on: reject (p=reject: 550 5.7.1 after DATA; p=quarantine:
+  // Junk), quarantine (both to Junk), none (results recorded only).
+  DmarcEnforce dmarc_enforce = DmarcEnforce::reject;
+  // Local policy override (RFC 7489 6.7): mail from these networks (forwarders, list servers
+  // that rewrite nothing) is never rejected or quarantined for DMARC. "ADDRESS[/BITS]".
+  std::vector<std::string> trusted_forwarders;
+  bool dkim_sign = true;  // sign submitted mail when the From domain has keys
+  bool operator==(const Mailauth&) const = default;
+};
+
 struct Config {
   std::filesystem::path source;        // the file it came from, empty for built-in defaults
   std::string hostname = "localhost";  // our FQDN: greeting, Received, EHLO
@@ -189,6 +211,7 @@ struct Config {
   Imap imap;
   Log log;
   Dns dns;
+  Mailauth mailauth;
 
   bool operator==(const Config&) const = default;
 };
@@ -212,6 +235,7 @@ std::string to_toml(const Config& config);
 
 std::string_view role_name(Role role);
 std::string_view tls_mode_name(TlsMode mode);
+std::string_view dmarc_enforce_name(DmarcEnforce value);
 
 // What a [[listener]] gets when it leaves out port or tls: the role's IANA port (25, 587, 465,
 // 143, 993, 110, 995) and starttls, or implicit for submissions/imaps/pop3s.

@@ -15,6 +15,7 @@
 #include <toml++/toml.h>
 #include <algorithm>
 #include <array>
+#include <boost/asio/ip/address.hpp>
 #include <cctype>
 #include <cerrno>
 #include <cstring>
@@ -29,6 +30,7 @@
 #include "config/config.hpp"
 #include "config/detail/diagnostics.hpp"
 #include "config/units.hpp"
+#include "net/network.hpp"
 
 namespace heron::config {
 namespace {
@@ -123,7 +125,7 @@ class Walker {
   void walk(const toml::table& root, Config& out) {
     check_keys(root, "",
                {"hostname", "data_dir", "tls", "listener", "limits", "smtp", "submission", "queue",
-                "auth", "log", "dns", "imap", "relay"});
+                "auth", "log", "dns", "imap", "relay", "mailauth"});
     if (const auto* n = root.get("hostname")) read_hostname(*n, out.hostname);
     if (const auto* n = root.get("data_dir")) read_path(*n, "data_dir", out.data_dir);
     if (const auto* t = table_at(root, "tls")) read_tls(*t, out.tls);
@@ -148,6 +150,7 @@ class Walker {
     if (const auto* t = table_at(root, "dns")) read_dns(*t, out.dns);
     if (const auto* t = table_at(root, "imap")) read_imap(*t, out.imap);
     if (const auto* n = root.get("relay")) read_relays(*n, out.relays);
+    if (const auto* t = table_at(root, "mailauth")) read_mailauth(*t, out.mailauth);
 
     if (diag_.empty()) cross_check(root, out);
   }
@@ -330,10 +333,11 @@ class Walker {
   }
 
   void read_queue(const toml::table& t, Queue& out) {
-    check_keys(t, "queue",
-               {"retry_intervals", "max_age", "delay_warning", "max_connections",
-                "max_connections_per_destination", "smtp_port", "plaintext_fallback",
-                "connect_timeout", "command_timeout", "connection_cache_time"});
+    check_keys(
+        t, "queue",
+        {"retry_intervals", "max_age", "delay_warning", "max_connections",
+         "max_connections_per_destination", "smtp_port", "plaintext_fallback", "bind_address",
+         "bind_address6", "connect_timeout", "command_timeout", "connection_cache_time"});
     if (const auto* n = t.get("retry_intervals")) {
       constexpr std::string_view expected =
           "a non-empty array of at most 100 durations, such as [\"5m\", \"10m\", \"1h\"]";
@@ -362,6 +366,10 @@ class Walker {
     }
     if (const auto* n = t.get("plaintext_fallback"))
       read_bool(*n, "queue.plaintext_fallback", out.plaintext_fallback);
+    if (const auto* n = t.get("bind_address"))
+      read_ip(*n, "queue.bind_address", true, out.bind_address);
+    if (const auto* n = t.get("bind_address6"))
+      read_ip(*n, "queue.bind_address6", false, out.bind_address6);
     if (const auto* n = t.get("connect_timeout"))
       read_duration(*n, "queue.connect_timeout", out.connect_timeout);
     if (const auto* n = t.get("command_timeout"))
@@ -460,6 +468,58 @@ class Walker {
     if (const auto* n = t.get("trust_anchor_file"))
       read_path(*n, "dns.trust_anchor_file", out.trust_anchor_file);
     if (const auto* n = t.get("timeout")) read_duration(*n, "dns.timeout", out.timeout);
+  }
+
+  // An IPv4 (v4) or IPv6 address literal.
+  void read_ip(const toml::node& node, std::string_view path, bool v4, std::string& out) {
+    const std::string_view expected = v4 ? "an IPv4 address" : "an IPv6 address";
+    const auto* s = string_at(node, path, expected);
+    if (s == nullptr) return;
+    boost::system::error_code ec;
+    const auto address = boost::asio::ip::make_address(*s, ec);
+    if (ec || address.is_v4() != v4) return diag_.expected(node, path, expected);
+    out = *s;
+  }
+
+  void read_mailauth(const toml::table& t, Mailauth& out) {
+    check_keys(t, "mailauth",
+               {"verify", "authserv_id", "dmarc_enforce", "trusted_forwarders", "dkim_sign"});
+    if (const auto* n = t.get("verify")) read_bool(*n, "mailauth.verify", out.verify);
+    if (const auto* n = t.get("authserv_id")) {
+      constexpr std::string_view expected = "a host name (letters, digits, hyphens and dots)";
+      const auto* s = string_at(*n, "mailauth.authserv_id", expected);
+      if (s != nullptr && plausible_hostname(*s)) {
+        out.authserv_id = *s;
+      } else if (s != nullptr) {
+        diag_.expected(*n, "mailauth.authserv_id", expected);
+      }
+    }
+    if (const auto* n = t.get("dmarc_enforce")) {
+      constexpr std::array kValues{DmarcEnforce::none, DmarcEnforce::quarantine,
+                                   DmarcEnforce::reject};
+      if (auto v = read_enum(*n, "mailauth.dmarc_enforce", kValues, dmarc_enforce_name))
+        out.dmarc_enforce = *v;
+    }
+    if (const auto* n = t.get("trusted_forwarders")) {
+      constexpr std::string_view expected = "an IP address or network, such as \"192.0.2.0/24\"";
+      if (const auto* array = n->as_array()) {
+        out.trusted_forwarders.clear();
+        for (size_t i = 0; i < array->size(); ++i) {
+          const auto& element = *array->get(i);
+          const std::string path = "mailauth.trusted_forwarders[" + std::to_string(i) + "]";
+          const auto* s = string_at(element, path, expected);
+          if (s == nullptr) continue;
+          if (!net::Network::parse(*s)) {
+            diag_.expected(element, path, expected);
+            continue;
+          }
+          out.trusted_forwarders.push_back(*s);
+        }
+      } else {
+        diag_.expected(*n, "mailauth.trusted_forwarders", "an array of strings");
+      }
+    }
+    if (const auto* n = t.get("dkim_sign")) read_bool(*n, "mailauth.dkim_sign", out.dkim_sign);
   }
 
   void read_relays(const toml::node& node, std::vector<Relay>& out) {

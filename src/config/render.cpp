@@ -55,6 +55,12 @@ std::string_view role_name(Role role) {
   return "unknown";
 }
 
+std::string_view dmarc_enforce_name(DmarcEnforce value) {
+  if (value == DmarcEnforce::none) return "none";
+  if (value == DmarcEnforce::quarantine) return "quarantine";
+  return "reject";
+}
+
 std::string_view tls_mode_name(TlsMode mode) {
   switch (mode) {
     case TlsMode::none:
@@ -177,6 +183,8 @@ std::string to_toml(const Config& c) {
   line("connect_timeout", toml_string(format_duration(q.connect_timeout)));
   line("command_timeout", toml_string(format_duration(q.command_timeout)));
   line("connection_cache_time", toml_string(format_duration(q.connection_cache_time)));
+  if (!q.bind_address.empty()) line("bind_address", toml_string(q.bind_address));
+  if (!q.bind_address6.empty()) line("bind_address6", toml_string(q.bind_address6));
 
   for (const Relay& r : c.relays) {
     out += "\n[[relay]]\n";
@@ -222,6 +230,19 @@ std::string to_toml(const Config& c) {
   line("dnssec", c.dns.dnssec ? "true" : "false");
   line("trust_anchor_file", toml_path(c.dns.trust_anchor_file));
   line("timeout", toml_string(format_duration(c.dns.timeout)));
+
+  const Mailauth& m = c.mailauth;
+  out += "\n[mailauth]\n";
+  line("verify", m.verify ? "true" : "false");
+  if (!m.authserv_id.empty()) line("authserv_id", toml_string(m.authserv_id));
+  line("dmarc_enforce", toml_string(dmarc_enforce_name(m.dmarc_enforce)));
+  std::string trusted = "[";
+  for (const auto& t : m.trusted_forwarders) {
+    if (trusted.size() > 1) trusted += ", ";
+    trusted += toml_string(t);
+  }
+  line("trusted_forwarders", trusted + "]");
+  line("dkim_sign", m.dkim_sign ? "true" : "false");
   return out;
 }
 

@@ -89,6 +89,18 @@ asio::awaitable<std::optional<OpenFailure>> Connection::open() {
   asio::co_spawn(timer_.get_executor(), watchdog(), asio::detached);
   arm(settings_.connect_timeout);
   boost::system::error_code ec;
+  const auto& source = endpoint_.address().is_v4() ? settings_.source4 : settings_.source6;
+  if (source) {
+    socket_.open(endpoint_.protocol(), ec);
+    if (!ec) socket_.bind(asio::ip::tcp::endpoint(*source, 0), ec);
+    if (ec) {
+      close();
+      OpenFailure f;
+      f.kind = OpenFailure::Kind::connect;
+      f.text = "bind to " + source->to_string() + ": " + ec.message();
+      co_return f;
+    }
+  }
   co_await socket_.async_connect(endpoint_, asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
     const std::string why = timed_out_ ? "timed out" : ec.message();

@@ -36,6 +36,9 @@ struct ConnectionSettings {
   bool require_tls = false;           // end the session rather than send in plaintext
   std::string auth_username;          // smarthost AUTH (only over TLS); empty: none
   std::string auth_password;
+  // Local source address per family (config queue.bind_address / bind_address6); unset: any.
+  std::optional<boost::asio::ip::address> source4;
+  std::optional<boost::asio::ip::address> source6;
 };
 
 struct OpenFailure {

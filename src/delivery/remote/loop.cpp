@@ -305,6 +305,11 @@ asio::awaitable<std::shared_ptr<Connection>> Loop::connect(const std::string& ho
   s.connect_timeout = settings_.queue.connect_timeout;
   s.command_timeout = settings_.queue.command_timeout;
   s.tls = tls_;
+  boost::system::error_code ignored;
+  if (!settings_.queue.bind_address.empty())
+    s.source4 = asio::ip::make_address(settings_.queue.bind_address, ignored);
+  if (!settings_.queue.bind_address6.empty())
+    s.source6 = asio::ip::make_address(settings_.queue.bind_address6, ignored);
   uint32_t port = settings_.queue.smtp_port;
   if (relay != nullptr) {
     // A smarthost: TLS required, never a plaintext fallback; AUTH when configured.

@@ -19,10 +19,12 @@
 #include <boost/asio/awaitable.hpp>
 
 #include "config/config.hpp"
+#include "mailauth/dkim/keyring.hpp"
 #include "net/blocking.hpp"
 #include "net/login_throttle.hpp"
 #include "net/stream.hpp"
 #include "proto/smtp/server_machine.hpp"
+#include "server/smtp/inbound_auth.hpp"
 #include "store/directory.hpp"
 #include "store/mail_store.hpp"
 #include "store/queue_store.hpp"
@@ -38,6 +40,7 @@ struct Settings {
   std::shared_ptr<tls::Context> tls;  // null: no STARTTLS and no implicit TLS
   config::Auth auth;
   config::Submission submission;
+  config::Mailauth mailauth;
 };
 
 // What the sessions of every SMTP listener share.
@@ -47,6 +50,9 @@ struct Shared {
   store::QueueStore& queue;      // submitted mail for remote recipients
   net::LoginThrottle& throttle;  // shared with IMAP and POP3
   net::BlockingPool& blocking;   // password checks and directory lookups
+  // Email authentication (docs/mailauth.md); null turns each off (tests, no DNS).
+  InboundAuth* inbound = nullptr;              // checks on mx listeners
+  mailauth::dkim::Keyring* keyring = nullptr;  // signing on submission
 };
 
 class Server {

@@ -12,6 +12,7 @@
 #include "base/log.hpp"
 #include "base/metrics.hpp"
 #include "base/strings.hpp"
+#include "mailauth/auth_results.hpp"
 #include "mime/header.hpp"
 #include "proto/smtp/dsn_params.hpp"
 #include "queue/async.hpp"
@@ -30,6 +31,12 @@ namespace {
 constexpr size_t kReadChunk = 64 * 1024;
 constexpr std::chrono::seconds kHandshakeTimeout{60};
 constexpr std::chrono::seconds kFinalWriteTimeout{10};
+
+const char* action_name(Verdict::Action action) {
+  if (action == Verdict::Action::reject) return "reject";
+  if (action == Verdict::Action::quarantine) return "quarantine";
+  return "deliver";
+}
 
 }  // namespace
 
@@ -261,6 +268,7 @@ asio::awaitable<void> Session::deliver() {
   }
 
   std::string added;
+  Verdict inbound;
   if (submitted) {
     SubmissionHeaders headers = inspect_submission(body, server_.settings().hostname, now, id);
     std::optional<Reply> refusal;
@@ -289,6 +297,40 @@ asio::awaitable<void> Session::deliver() {
       co_return;
     }
     added = std::move(headers.added);
+    if (server_.settings().mailauth.dkim_sign && server_.shared().keyring != nullptr) {
+      // RFC 6376 5: sign what the recipient will see (fix-ups included), off the loop.
+      const std::string domain = headers.from.front().substr(headers.from.front().rfind('@') + 1);
+      auto sign = [&keyring = *server_.shared().keyring, domain, &added, &body, now] {
+        std::string signed_part = added + body;
+        return dkim_fields(keyring, domain, signed_part, now);
+      };
+      std::string signatures = co_await net::offload(server_.shared().blocking, std::move(sign));
+      added = signatures + added;
+    }
+  } else if (server_.shared().inbound != nullptr) {
+    Envelope envelope{stream_.remote().address(), env.helo, from, now};
+    inbound = co_await check_inbound(*server_.shared().inbound, std::move(envelope), body);
+    size_t forged = 0;
+    std::string cleaned = mailauth::remove_own(body, server_.shared().inbound->authserv_id, forged);
+    if (forged > 0) {
+      body = std::move(cleaned);
+      log::info("smtp.auth_results.removed", {{"sid", id_}, {"id", id}, {"fields", forged}});
+    }
+    log::info("smtp.mailauth", {{"sid", id_},
+                                {"id", id},
+                                {"action", action_name(inbound.action)},
+                                {"reason", inbound.reason}});
+    if (inbound.action == Verdict::Action::reject) {
+      metrics::inc("heron_smtp_rejects_total", "reason", "dmarc");
+      recipients_.clear();
+      remote_.clear();
+      local_dsn_.clear();
+      machine_.answer_message({550, "5.7.1",
+                               "Unauthenticated mail from " + inbound.dmarc_domain +
+                                   " is refused by its DMARC policy"});
+      co_return;
+    }
+    added = inbound.field;
   }
 
   ReceivedInfo info;
@@ -297,6 +339,7 @@ asio::awaitable<void> Session::deliver() {
   info.by_host = server_.settings().hostname;
   info.protocol = machine_.received_protocol();
   info.id = id;
+  info.client_host = inbound.client_host;
   info.tls = stream_.tls_description();
   if (env.recipients.size() == 1) info.for_recipient = env.recipients.front().address();
   info.auth_user = machine_.auth_user();
@@ -348,6 +391,9 @@ asio::awaitable<void> Session::deliver() {
   if (success_notice) original = message;
   if (reply.code == 250 && !recipients_.empty()) {
     auto delivery = delivery::local::build(from, std::move(message), recipients_, now);
+    if (inbound.action == Verdict::Action::quarantine) {
+      for (auto& target : delivery.targets) target.mailbox = "Junk";
+    }
     auto result =
         co_await store::async_deliver(server_.mail(), std::move(delivery), asio::use_awaitable);
     if (!result) {

@@ -1,6 +1,8 @@
 #include "server/smtp/submission.hpp"
 
 #include "base/clock.hpp"
+#include "base/log.hpp"
+#include "base/metrics.hpp"
 #include "base/strings.hpp"
 #include "mime/address.hpp"
 #include "mime/header.hpp"
@@ -31,6 +33,22 @@ SubmissionHeaders inspect_submission(std::string_view message, std::string_view 
     out.added += hostname;
     out.added += ">\r\n";
   }
+  return out;
+}
+
+std::string dkim_fields(mailauth::dkim::Keyring& keyring, std::string_view from_domain,
+                        std::string_view message, int64_t unix_time) {
+  const auto keys = keyring.keys_for(from_domain);
+  if (keys.empty()) return {};
+  auto fields = mailauth::dkim::sign(message, keys, unix_time);
+  if (!fields) {
+    log::warn("dkim.sign.failed", {{"domain", from_domain}, {"error", fields.error().message}});
+    metrics::inc("heron_dkim_signatures_total", "result", "failed");
+    return {};
+  }
+  std::string out;
+  for (const auto& f : *fields) out += f;
+  metrics::inc("heron_dkim_signatures_total", "result", "signed", fields->size());
   return out;
 }
 
