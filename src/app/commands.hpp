@@ -18,7 +18,10 @@ namespace heron::app {
 // Opens the store named by the config's data_dir, or prints why not (exit code 1).
 std::unique_ptr<store::sqlite::SqliteStore> open_store(const config::Config& config);
 
-int serve(const config::Config& config);
+// log_format: `--log-format text|json`, overriding [log] format; empty: the config's.
+int serve(const config::Config& config, const std::string& log_format = {});
+// `heron status [--json]` (app/ops.cpp): asks the running server's [http] endpoint.
+int status(const config::Config& config, bool json);
 // `heron serve --demo`: makes (first run) or reuses (later runs) ./demo-data, then serves.
 int serve_demo(const std::filesystem::path& demo_dir);
 

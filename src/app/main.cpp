@@ -39,6 +39,14 @@ int main(int argc, char** argv) {
   std::string demo_dir = "demo-data";
   serve->add_flag("--demo", demo, "Run with embedded defaults in ./demo-data");
   serve->add_option("--demo-dir", demo_dir, "Data directory for --demo")->capture_default_str();
+  std::string log_format;
+  serve->add_option("--log-format", log_format, "Log as text or json (overrides [log] format)")
+      ->check(CLI::IsMember({"text", "json"}));
+
+  auto* stat = cli.add_subcommand(
+      "status", "Show the running server: version, uptime, listeners, queue, store ([http])");
+  bool status_json = false;
+  stat->add_flag("--json", status_json, "Print the /status JSON document as is");
 
   std::string name, address, domain, source, target, user, mailbox = "INBOX";
   std::vector<std::string> targets;
@@ -163,7 +171,8 @@ int main(int argc, char** argv) {
     password = line;
   }
 
-  if (serve->parsed()) return app::serve(config);
+  if (serve->parsed()) return app::serve(config, log_format);
+  if (stat->parsed()) return app::status(config, status_json);
   if (dom_add->parsed()) return app::domain_add(config, name);
   if (dom_list->parsed()) return app::domain_list(config);
   if (dom_del->parsed()) return app::domain_del(config, name);

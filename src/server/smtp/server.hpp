@@ -20,6 +20,7 @@
 
 #include "config/config.hpp"
 #include "net/blocking.hpp"
+#include "net/drain.hpp"
 #include "net/login_throttle.hpp"
 #include "net/stream.hpp"
 #include "proto/smtp/server_machine.hpp"
@@ -67,9 +68,13 @@ class Server {
   store::Directory& directory() { return shared_.directory; }
   store::MailStore& mail() { return shared_.mail; }
 
+  // SIGTERM: start() tells every session to finish up (net/drain.hpp).
+  net::Drain& drain() { return drain_; }
+
  private:
   Settings settings_;
   Shared shared_;
+  net::Drain drain_;
 };
 
 }  // namespace heron::server::smtp
