@@ -28,6 +28,8 @@ packages=(
   fetchmail getmail6 dovecot-pop3d
   # independent DKIM implementations for tests/integration/test_dkim_interop.py
   python3-dkim python3-nacl opendkim-tools
+  # promtool checks the /metrics output (tests/integration/test_operations.py)
+  prometheus
 )
 
 missing=()

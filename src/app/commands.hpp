@@ -18,7 +18,10 @@ namespace heron::app {
 // Opens the store named by the config's data_dir, or prints why not (exit code 1).
 std::unique_ptr<store::sqlite::SqliteStore> open_store(const config::Config& config);
 
-int serve(const config::Config& config);
+// log_format: `--log-format text|json`, overriding [log] format; empty: the config's.
+int serve(const config::Config& config, const std::string& log_format = {});
+// `heron status [--json]` (app/ops.cpp): asks the running server's [http] endpoint.
+int status(const config::Config& config, bool json);
 // `heron serve --demo`: makes (first run) or reuses (later runs) ./demo-data, then serves.
 int serve_demo(const std::filesystem::path& demo_dir);
 
@@ -75,6 +78,18 @@ int dkim_list(const config::Config& c, const std::string& domain);
 int dkim_del(const config::Config& c, const std::string& domain, const std::string& selector);
 // Every DNS record to publish for a domain, in zone-file format.
 int dns_records(const config::Config& c, const std::string& domain);
+
+// `heron quickstart` (app/quickstart.cpp): writes config_file and a fresh data directory.
+struct QuickstartOptions {
+  std::string domain;
+  std::string hostname;
+  std::filesystem::path data_dir = "/var/lib/heron";
+  std::string admin = "postmaster";  // local part of the admin account
+  std::string listen = "0.0.0.0";    // address of every listener
+  int port_offset = 0;               // added to each standard port (staging next to a server)
+  std::string user = "heron";        // [server] user the server drops to; "" for none
+};
+int quickstart(const QuickstartOptions& options, const std::filesystem::path& config_file);
 
 // A random password of 20 characters from an unambiguous alphabet.
 std::string generate_password();

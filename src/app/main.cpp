@@ -39,6 +39,14 @@ int main(int argc, char** argv) {
   std::string demo_dir = "demo-data";
   serve->add_flag("--demo", demo, "Run with embedded defaults in ./demo-data");
   serve->add_option("--demo-dir", demo_dir, "Data directory for --demo")->capture_default_str();
+  std::string log_format;
+  serve->add_option("--log-format", log_format, "Log as text or json (overrides [log] format)")
+      ->check(CLI::IsMember({"text", "json"}));
+
+  auto* stat = cli.add_subcommand(
+      "status", "Show the running server: version, uptime, listeners, queue, store ([http])");
+  bool status_json = false;
+  stat->add_flag("--json", status_json, "Print the /status JSON document as is");
 
   std::string name, address, domain, source, target, user, mailbox = "INBOX";
   std::vector<std::string> targets;
@@ -160,6 +168,24 @@ int main(int argc, char** argv) {
       "dns-records", "Print every DNS record to publish for a domain (zone-file format)");
   dns_records->add_option("domain", domain, "The mail domain")->required();
 
+  app::QuickstartOptions qs;
+  auto* quickstart = cli.add_subcommand(
+      "quickstart", "Write a complete config (at --config) and data directory for a new server");
+  quickstart->add_option("--domain", qs.domain, "The mail domain, e.g. example.org")->required();
+  quickstart->add_option("--hostname", qs.hostname, "This server's name, e.g. mail.example.org")
+      ->required();
+  quickstart->add_option("--data-dir", qs.data_dir, "Data directory")->capture_default_str();
+  quickstart->add_option("--admin", qs.admin, "Local part of the admin account")
+      ->capture_default_str();
+  quickstart->add_option("--listen", qs.listen, "Address every listener binds")
+      ->capture_default_str();
+  quickstart->add_option("--port-offset", qs.port_offset,
+                         "Added to every standard port (to stage next to another server)")
+      ->capture_default_str()
+      ->check(CLI::Range(0, 40000));
+  quickstart->add_option("--user", qs.user, "User the server runs as ([server] user; \"\": none)")
+      ->capture_default_str();
+
   CLI11_PARSE(cli, argc, argv);
   if (dns_lookup->parsed() && !batch && (rr_type.empty() || name.empty())) {
     std::cerr << "heron dns lookup: TYPE and NAME are required (or --batch)\n";
@@ -167,6 +193,7 @@ int main(int argc, char** argv) {
   }
 
   if (serve->parsed() && demo) return app::serve_demo(demo_dir);
+  if (quickstart->parsed()) return app::quickstart(qs, config_path);
 
   auto loaded = config::load(config_path);
   if (!loaded) {
@@ -181,7 +208,8 @@ int main(int argc, char** argv) {
     password = line;
   }
 
-  if (serve->parsed()) return app::serve(config);
+  if (serve->parsed()) return app::serve(config, log_format);
+  if (stat->parsed()) return app::status(config, status_json);
   if (dom_add->parsed()) return app::domain_add(config, name);
   if (dom_list->parsed()) return app::domain_list(config);
   if (dom_del->parsed()) return app::domain_del(config, name);

@@ -1,7 +1,21 @@
-// `heron serve`: opens the store, reconciles it, binds every listener, and runs the event
-// loop until SIGTERM or SIGINT. Roles whose servers are not built yet are skipped with a
-// warning rather than bound, so a full production config already loads today.
+// `heron serve`: opens the store, reconciles it, binds every listener (and the operator HTTP
+// endpoint), and runs the event loop until SIGTERM or SIGINT. Roles whose servers are not
+// built yet are skipped with a warning rather than bound, so a full production config
+// already loads today.
+//
+// Signals (docs/admin.md, "Signals"):
+// - SIGTERM/SIGINT: stop accepting, stop the delivery loop, and drain every session
+//   (net/drain.hpp): new commands get 421/BYE/-ERR, an SMTP message being received finishes
+//   and gets its durable 250. The process exits 0 once the sessions have ended, or after
+//   [server] shutdown_timeout. Whatever was acknowledged is on disk already (the durability
+//   rule), so cutting late sessions off loses nothing acknowledged.
+// - SIGHUP: re-reads the config file. A file that does not load is refused (config.reload.failed)
+//   and everything keeps running as it was. Otherwise the [log] settings apply at once, the
+//   certificates are re-read, and settings that need a restart are named in config.reloaded.
+//   Sessions are never dropped.
 
+#include <chrono>
+#include <ctime>
 #include <filesystem>
 #include <functional>
 #include <iostream>
@@ -10,10 +24,13 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/signal_set.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/thread_pool.hpp>
 
 #include "app/commands.hpp"
+#include "app/ops.hpp"
 #include "base/log.hpp"
+#include "base/metrics.hpp"
 #include "delivery/remote/loop.hpp"
 #include "dns/unbound_resolver.hpp"
 #include "net/blocking.hpp"
@@ -21,6 +38,7 @@
 #include "net/listener.hpp"
 #include "net/login_throttle.hpp"
 #include "queue/waking_store.hpp"
+#include "server/http/server.hpp"
 #include "server/imap/server.hpp"
 #include "server/pop3/server.hpp"
 #include "server/smtp/server.hpp"
@@ -33,16 +51,71 @@ namespace asio = boost::asio;
 
 namespace {
 
-void init_logging(const config::Config& config) {
+// format_override: `--log-format`, which wins over [log] format (also across SIGHUP).
+void init_logging(const config::Log& settings, const std::string& format_override) {
   log::Level level = log::Level::info;
-  log::parse_level(config.log.level, level);
-  log::init(level, config.log.format == "json" ? log::Format::json : log::Format::text);
+  log::parse_level(settings.level, level);
+  log::Format format = log::Format::text;
+  log::parse_format(format_override.empty() ? settings.format : format_override, format);
+  log::init(level, format,
+            settings.output == "journald" ? log::Output::journald : log::Output::stderr_stream);
+}
+
+// The sections of a reloaded config that differ from the running one and only take effect
+// after a restart (every server copies its settings when it starts).
+std::string restart_needed(const config::Config& running, const config::Config& fresh) {
+  std::string out;
+  auto note = [&out](bool differs, const char* name) {
+    if (!differs) return;
+    if (!out.empty()) out += ',';
+    out += name;
+  };
+  note(running.hostname != fresh.hostname, "hostname");
+  note(running.data_dir != fresh.data_dir, "data_dir");
+  note(running.listeners != fresh.listeners, "listener");
+  note(running.tls != fresh.tls, "tls");
+  note(running.limits != fresh.limits, "limits");
+  note(running.smtp != fresh.smtp, "smtp");
+  note(running.submission != fresh.submission, "submission");
+  note(running.queue != fresh.queue, "queue");
+  note(running.relays != fresh.relays, "relay");
+  note(running.auth != fresh.auth, "auth");
+  note(running.imap != fresh.imap, "imap");
+  note(running.dns != fresh.dns, "dns");
+  note(running.http != fresh.http, "http");
+  note(running.server != fresh.server, "server");
+  return out;
+}
+
+void describe_metrics() {
+  metrics::describe("heron_connections_total", "Connections admitted, per listener.");
+  metrics::describe("heron_connections_active", "Connections open now, per listener.");
+  metrics::describe("heron_connections_refused_total", "Connections refused over a limit.");
+  metrics::describe("heron_smtp_transactions_total", "SMTP messages received (DATA or BDAT).");
+  metrics::describe("heron_smtp_messages_accepted_total", "SMTP messages answered with 250.");
+  metrics::describe("heron_smtp_rejects_total", "SMTP commands or messages refused, by reason.");
+  metrics::describe("heron_smtp_auth_total", "SMTP AUTH attempts, by result.");
+  metrics::describe("heron_imap_logins_total", "IMAP logins, by result.");
+  metrics::describe("heron_pop3_logins_total", "POP3 logins, by result.");
+  metrics::describe("heron_delivery_total", "Outbound delivery attempts, by result.");
+  metrics::describe("heron_tls_handshakes_total", "TLS handshakes accepted, by protocol version.");
+  metrics::describe("heron_queue_messages", "Messages in the outbound queue.");
+  metrics::describe("heron_queue_recipients", "Queued recipients still to be delivered.");
+  metrics::describe("heron_queue_held_messages", "Queued messages on hold.");
+  metrics::describe("heron_queue_oldest_age_seconds", "Age of the oldest queued message.");
+  metrics::describe("heron_store_bytes", "Bytes of the files under data_dir.");
+  metrics::describe("heron_uptime_seconds", "Seconds since the server started.");
+  metrics::describe("heron_config_reloads_total", "SIGHUP config reloads, by result.");
+  metrics::describe("heron_shutdown_closes_total",
+                    "Sessions closed by a graceful shutdown, by protocol.");
 }
 
 }  // namespace
 
-int serve(const config::Config& config) {
-  init_logging(config);
+int serve(const config::Config& config, const std::string& log_format) {
+  init_logging(config.log, log_format);
+  describe_metrics();
+  const auto started = std::chrono::steady_clock::now();
   if (config.listeners.empty()) {
     std::cerr << "heron: " << config.source.string() << " has no [[listener]]: nothing to serve\n";
     return 2;
@@ -134,6 +207,7 @@ int serve(const config::Config& config) {
   std::vector<std::unique_ptr<server::imap::Server>> imap_servers;
   server::imap::Caches imap_caches(config.imap.summary_cache);
   std::vector<std::unique_ptr<net::Listener>> listeners;
+  std::vector<config::Listener> listener_configs;  // parallel to listeners, for /status
 
   auto add_listener = [&](const config::Listener& l, std::string busy,
                           net::SessionHandler handler) -> bool {
@@ -145,6 +219,7 @@ int serve(const config::Config& config) {
       return false;
     }
     listeners.push_back(std::move(listener));
+    listener_configs.push_back(l);
     return true;
   };
 
@@ -218,11 +293,110 @@ int serve(const config::Config& config) {
         {{"listener", l->name()}, {"address", ep.address().to_string()}, {"port", ep.port()}});
   }
 
-  // SIGHUP: reload the certificates; sessions keep running (a failed reload keeps the old).
+  // Every session of every protocol, for the graceful shutdown.
+  std::vector<net::Drain*> drains;
+  for (auto& s : smtp_servers) drains.push_back(&s->drain());
+  for (auto& s : imap_servers) drains.push_back(&s->drain());
+  for (auto& s : pop3_servers) drains.push_back(&s->drain());
+  std::atomic<bool> shutting_down{false};
+
+  // The gauges of /metrics that live in the queue and on disk, computed at scrape time (on
+  // the blocking pool). The store size walks data_dir, so it is kept for a while.
+  struct StoreSize {
+    std::mutex mutex;
+    std::chrono::steady_clock::time_point at{};
+    uint64_t bytes = 0;
+  } store_size;
+  auto data_dir_bytes = [&store_size, &config] {
+    std::lock_guard lock(store_size.mutex);
+    const auto now = std::chrono::steady_clock::now();
+    if (store_size.at == std::chrono::steady_clock::time_point{} ||
+        now - store_size.at > std::chrono::seconds(30)) {
+      store_size.bytes = directory_bytes(config.data_dir);
+      store_size.at = now;
+    }
+    return store_size.bytes;
+  };
+  auto uptime = [started] {
+    return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::steady_clock::now() -
+                                                            started)
+        .count();
+  };
+  metrics::CollectorHandle gauges([&, data_dir_bytes, uptime] {
+    const QueueSummary q = summarize_queue(*queue, static_cast<int64_t>(std::time(nullptr)));
+    if (q.error.empty()) {
+      metrics::set_gauge("heron_queue_messages", static_cast<double>(q.messages));
+      metrics::set_gauge("heron_queue_recipients", static_cast<double>(q.recipients));
+      metrics::set_gauge("heron_queue_held_messages", static_cast<double>(q.held));
+      metrics::set_gauge("heron_queue_oldest_age_seconds",
+                         static_cast<double>(q.oldest_age_seconds));
+    }
+    metrics::set_gauge("heron_store_bytes", static_cast<double>(data_dir_bytes()));
+    metrics::set_gauge("heron_uptime_seconds", static_cast<double>(uptime()));
+  });
+
+  // The operator endpoint ([http]): /metrics, /healthz, /status.
+  std::unique_ptr<server::http::Server> http;
+  if (config.http.enabled) {
+    server::http::Handlers handlers;
+    handlers.metrics = [] { return metrics::render_prometheus(); };
+    handlers.status = [&, data_dir_bytes, uptime] {
+      ServerStatus s;
+      s.version = HERON_VERSION;
+      s.hostname = config.hostname;
+      s.uptime_seconds = uptime();
+      s.shutting_down = shutting_down.load();
+      for (size_t i = 0; i < listeners.size(); ++i) {
+        const auto ep = listeners[i]->local_endpoint();
+        s.listeners.push_back(
+            {listeners[i]->name(), std::string(config::role_name(listener_configs[i].role)),
+             listener_configs[i].address, ep.port() != 0 ? ep.port() : listener_configs[i].port,
+             listeners[i]->connections()});
+      }
+      s.queue = summarize_queue(*queue, static_cast<int64_t>(std::time(nullptr)));
+      s.data_dir = config.data_dir.string();
+      s.store_bytes = data_dir_bytes();
+      return status_json(s);
+    };
+    http = std::make_unique<server::http::Server>(
+        io,
+        server::http::Settings{config.http.address, config.http.port, config.http.max_connections,
+                               config.http.idle_timeout},
+        blocking, std::move(handlers));
+    if (auto r = http->open(); !r) {
+      log::error("server.listen.failed", {{"error", r.error().message}});
+      return 1;
+    }
+    http->start();
+    const auto ep = http->local_endpoint();
+    log::info("server.listening",
+              {{"listener", "http"}, {"address", ep.address().to_string()}, {"port", ep.port()}});
+  }
+
+  // SIGHUP: re-read the config; apply [log], reload the certificates, name what needs a
+  // restart. Sessions keep running; a file that does not load changes nothing.
+  config::Config running = config;
   asio::signal_set hangup(io, SIGHUP);
   std::function<void(const boost::system::error_code&, int)> on_hangup =
       [&](const boost::system::error_code& ec, int) {
         if (ec) return;
+        if (!config.source.empty()) {
+          auto fresh = config::load(config.source);
+          if (!fresh) {
+            log::error("config.reload.failed",
+                       {{"file", config.source.string()}, {"error", fresh.error().message}});
+            metrics::inc("heron_config_reloads_total", "result", "failed");
+            hangup.async_wait(on_hangup);
+            return;
+          }
+          init_logging(fresh->log, log_format);
+          running.log = fresh->log;
+          const std::string restart = restart_needed(running, *fresh);
+          log::info("config.reloaded", {{"file", config.source.string()},
+                                        {"applied", "log,certificates"},
+                                        {"restart_needed", restart.empty() ? "none" : restart}});
+          metrics::inc("heron_config_reloads_total", "result", "ok");
+        }
         if (!certificates.empty()) {
           for (auto& c : certificates) {
             auto reloaded = c->reload();  // logs its outcome itself
@@ -240,15 +414,59 @@ int serve(const config::Config& config) {
                                      config.relays});
   delivery_loop->start();
 
+  // SIGTERM/SIGINT: stop accepting, drain the sessions, then stop the loop once they have
+  // ended or shutdown_timeout has passed. A second signal stops at once.
   asio::signal_set signals(io, SIGINT, SIGTERM);
-  signals.async_wait([&](const boost::system::error_code& ec, int signo) {
-    if (ec) return;
-    log::info("server.stopping", {{"signal", signo}});
-    hangup.cancel();
-    delivery_loop->stop();
-    for (auto& l : listeners) l->stop();
-    io.stop();
-  });
+  asio::steady_timer drain_timer(io);
+  const auto drain_deadline_after = config.server.shutdown_timeout;
+  std::chrono::steady_clock::time_point drain_deadline{};
+  bool forced = false;
+  auto active_sessions = [&drains] {
+    size_t n = 0;
+    for (auto* d : drains) n += d->active();
+    return n;
+  };
+  std::function<void(const boost::system::error_code&)> check_drained =
+      [&](const boost::system::error_code& ec) {
+        if (ec) return;
+        const size_t left = active_sessions();
+        const auto now = std::chrono::steady_clock::now();
+        if (left > 0 && now >= drain_deadline && !forced) {
+          // Past shutdown_timeout: cut the rest off, a transaction in flight included (it was
+          // not acknowledged), and give them a moment to close their connections.
+          log::warn("server.shutdown.timeout", {{"sessions_cut_off", left}});
+          for (auto* d : drains) d->force();
+          forced = true;
+          drain_deadline = now + std::chrono::seconds(2);
+        } else if (left == 0 || now >= drain_deadline) {
+          if (left > 0) log::warn("server.shutdown.abandoned", {{"sessions", left}});
+          if (http) http->stop();
+          io.stop();
+          return;
+        }
+        drain_timer.expires_after(std::chrono::milliseconds(50));
+        drain_timer.async_wait(check_drained);
+      };
+  std::function<void(const boost::system::error_code&, int)> on_stop =
+      [&](const boost::system::error_code& ec, int signo) {
+        if (ec) return;
+        if (shutting_down.exchange(true)) {
+          log::warn("server.stopping.now", {{"signal", signo}});
+          io.stop();
+          return;
+        }
+        log::info("server.stopping", {{"signal", signo},
+                                      {"sessions", active_sessions()},
+                                      {"timeout_seconds", drain_deadline_after.count()}});
+        hangup.cancel();
+        delivery_loop->stop();
+        for (auto& l : listeners) l->stop();
+        for (auto* d : drains) d->start();
+        drain_deadline = std::chrono::steady_clock::now() + drain_deadline_after;
+        check_drained({});
+        signals.async_wait(on_stop);
+      };
+  signals.async_wait(on_stop);
 
   log::info("server.ready", {{"hostname", config.hostname},
                              {"data_dir", config.data_dir.string()},

@@ -6,6 +6,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "base/journal.hpp"
 #include "base/strings.hpp"
 
 namespace heron::log {
@@ -13,6 +14,7 @@ namespace {
 
 std::atomic<Level> g_level{Level::info};
 std::atomic<Format> g_format{Format::text};
+std::atomic<Output> g_output{Output::stderr_stream};
 
 std::shared_ptr<spdlog::logger> logger() {
   static std::shared_ptr<spdlog::logger> instance = [] {
@@ -72,10 +74,48 @@ spdlog::level::level_enum to_spdlog(Level level) {
 
 }  // namespace
 
-void init(Level level, Format format) {
+void init(Level level, Format format, Output output) {
   g_level = level;
   g_format = format;
+  g_output = output;
   apply_pattern(format);
+}
+
+bool parse_format(std::string_view text, Format& out) {
+  if (text == "text") {
+    out = Format::text;
+  } else if (text == "json") {
+    out = Format::json;
+  } else {
+    return false;
+  }
+  return true;
+}
+
+// syslog(3) priorities, which journald keeps in PRIORITY.
+static int syslog_priority(Level level) {
+  switch (level) {
+    case Level::debug:
+      return 7;
+    case Level::info:
+      return 6;
+    case Level::warn:
+      return 4;
+    case Level::error:
+      return 3;
+  }
+  return 6;
+}
+
+std::string journal_entry(Format format, Level level, std::string_view event,
+                          std::initializer_list<Field> fields) {
+  std::string out;
+  journal::encode_field(out, "MESSAGE", format_line(format, level, event, fields));
+  journal::encode_field(out, "PRIORITY", std::to_string(syslog_priority(level)));
+  journal::encode_field(out, "SYSLOG_IDENTIFIER", "heron");
+  journal::encode_field(out, "HERON_EVENT", event);
+  for (const Field& f : fields) journal::encode_field(out, "HERON_" + std::string(f.key), f.value);
+  return out;
 }
 
 void set_level(Level level) {
@@ -142,6 +182,10 @@ void emit(Level level, std::string_view event, std::initializer_list<Field> fiel
     static const bool patterned = (apply_pattern(g_format.load()), true);
     (void)patterned;
     const Format format = g_format.load();
+    if (g_output.load(std::memory_order_relaxed) == Output::journald &&
+        journal::send(journal_entry(format, level, event, fields))) {
+      return;
+    }
     std::string line = format_line(format, level, event, fields);
     // The JSON pattern opens the object with the timestamp, so drop our own opening brace.
     std::string_view body = format == Format::json ? std::string_view(line).substr(1) : line;

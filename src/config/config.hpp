@@ -147,8 +147,9 @@ struct Imap {
 };
 
 struct Log {
-  std::string level = "info";   // debug, info, warn, error
-  std::string format = "text";  // text, json
+  std::string level = "info";     // debug, info, warn, error
+  std::string format = "text";    // text, json
+  std::string output = "stderr";  // stderr, journald (docs/logging.md)
 
   bool operator==(const Log&) const = default;
 };
@@ -196,6 +197,33 @@ struct Mailauth {
   bool operator==(const Mailauth&) const = default;
 };
 
+// [http]: the operator endpoint, /metrics, /healthz and /status (server/http, docs/admin.md).
+// Off unless the file has an [http] table; no authentication, so keep it on loopback.
+struct Http {
+  bool enabled = false;
+  std::string address = "127.0.0.1";  // IPv4 or IPv6 literal
+  uint16_t port = 8025;
+  uint32_t max_connections = 16;
+  std::chrono::seconds idle_timeout{30};
+
+  bool operator==(const Http&) const = default;
+};
+
+// [server]: the process as a whole.
+struct Server {
+  // SIGTERM/SIGINT: how long sessions may take to finish (an SMTP transaction in flight
+  // gets its reply) before the process exits anyway (docs/admin.md, "Signals").
+  std::chrono::seconds shutdown_timeout{30};
+  // Started as root, the server drops to this user and group once its ports are bound
+  // (app/privileges.hpp); group empty: the user's primary group. Empty user: stay as started,
+  // which for root is refused unless run_as_root.
+  std::string user;
+  std::string group;
+  bool run_as_root = false;
+
+  bool operator==(const Server&) const = default;
+};
+
 struct Config {
   std::filesystem::path source;        // the file it came from, empty for built-in defaults
   std::string hostname = "localhost";  // our FQDN: greeting, Received, EHLO
@@ -212,6 +240,8 @@ struct Config {
   Log log;
   Dns dns;
   Mailauth mailauth;
+  Http http;
+  Server server;
 
   bool operator==(const Config&) const = default;
 };

@@ -125,7 +125,7 @@ class Walker {
   void walk(const toml::table& root, Config& out) {
     check_keys(root, "",
                {"hostname", "data_dir", "tls", "listener", "limits", "smtp", "submission", "queue",
-                "auth", "log", "dns", "imap", "relay", "mailauth"});
+                "auth", "log", "dns", "imap", "relay", "mailauth", "http", "server"});
     if (const auto* n = root.get("hostname")) read_hostname(*n, out.hostname);
     if (const auto* n = root.get("data_dir")) read_path(*n, "data_dir", out.data_dir);
     if (const auto* t = table_at(root, "tls")) read_tls(*t, out.tls);
@@ -151,6 +151,16 @@ class Walker {
     if (const auto* t = table_at(root, "imap")) read_imap(*t, out.imap);
     if (const auto* n = root.get("relay")) read_relays(*n, out.relays);
     if (const auto* t = table_at(root, "mailauth")) read_mailauth(*t, out.mailauth);
+    if (const auto* t = table_at(root, "http")) read_http(*t, out.http);
+    if (const auto* t = table_at(root, "server")) {
+      check_keys(*t, "server", {"shutdown_timeout", "user", "group", "run_as_root"});
+      if (const auto* n = t->get("shutdown_timeout"))
+        read_duration(*n, "server.shutdown_timeout", out.server.shutdown_timeout);
+      if (const auto* n = t->get("user")) read_name(*n, "server.user", out.server.user);
+      if (const auto* n = t->get("group")) read_name(*n, "server.group", out.server.group);
+      if (const auto* n = t->get("run_as_root"))
+        read_bool(*n, "server.run_as_root", out.server.run_as_root);
+    }
 
     if (diag_.empty()) cross_check(root, out);
   }
@@ -379,7 +389,7 @@ class Walker {
   }
 
   void read_log(const toml::table& t, Log& out) {
-    check_keys(t, "log", {"level", "format"});
+    check_keys(t, "log", {"level", "format", "output"});
     if (const auto* n = t.get("level")) {
       log::Level level{};
       const auto* s = n->as_string();
@@ -397,6 +407,43 @@ class Walker {
         diag_.expected(*n, "log.format", "one of text, json");
       }
     }
+    if (const auto* n = t.get("output")) {
+      const auto* s = n->as_string();
+      if (s != nullptr && (s->get() == "stderr" || s->get() == "journald")) {
+        out.output = s->get();
+      } else {
+        diag_.expected(*n, "log.output", "one of stderr, journald");
+      }
+    }
+  }
+
+  // The table's presence turns the endpoint on (unless enabled = false).
+  void read_http(const toml::table& t, Http& out) {
+    check_keys(t, "http", {"enabled", "address", "port", "max_connections", "idle_timeout"});
+    out.enabled = true;
+    if (const auto* n = t.get("enabled")) read_bool(*n, "http.enabled", out.enabled);
+    if (const auto* n = t.get("address")) {
+      constexpr std::string_view expected = "an IPv4 or IPv6 address literal";
+      const auto* s = n->as_string();
+      // Embedded NULs would let inet_pton() accept a prefix of the string.
+      unsigned char binary[16];
+      const bool ok = s != nullptr && s->get().find('\0') == std::string::npos &&
+                      (inet_pton(AF_INET, s->get().c_str(), binary) == 1 ||
+                       inet_pton(AF_INET6, s->get().c_str(), binary) == 1);
+      if (!ok) {
+        diag_.expected(*n, "http.address", expected);
+      } else {
+        out.address = s->get();
+      }
+    }
+    if (const auto* n = t.get("port")) {
+      if (auto v = read_int(*n, "http.port", 1, 65535, "a port number (1-65535)"))
+        out.port = static_cast<uint16_t>(*v);
+    }
+    if (const auto* n = t.get("max_connections"))
+      read_u32(*n, "http.max_connections", out.max_connections);
+    if (const auto* n = t.get("idle_timeout"))
+      read_duration(*n, "http.idle_timeout", out.idle_timeout);
   }
 
   void read_imap(const toml::table& t, Imap& out) {
@@ -468,6 +515,20 @@ class Walker {
     if (const auto* n = t.get("trust_anchor_file"))
       read_path(*n, "dns.trust_anchor_file", out.trust_anchor_file);
     if (const auto* n = t.get("timeout")) read_duration(*n, "dns.timeout", out.timeout);
+  }
+
+  // A user or group name (POSIX portable: letters, digits, ".", "_", "-"; not first "-").
+  void read_name(const toml::node& node, std::string_view path, std::string& out) {
+    constexpr std::string_view expected = "a user or group name";
+    const auto* s = string_at(node, path, expected);
+    if (s == nullptr) return;
+    const bool ok = !s->empty() && s->size() <= 32 && s->front() != '-' &&
+                    std::all_of(s->begin(), s->end(), [](char c) {
+                      return std::isalnum(static_cast<unsigned char>(c)) || c == '.' ||
+                             c == '_' || c == '-';
+                    });
+    if (!ok) return diag_.expected(node, path, expected);
+    out = *s;
   }
 
   // An IPv4 (v4) or IPv6 address literal.

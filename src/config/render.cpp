@@ -219,6 +219,23 @@ std::string to_toml(const Config& c) {
   out += "\n[log]\n";
   line("level", toml_string(c.log.level));
   line("format", toml_string(c.log.format));
+  line("output", toml_string(c.log.output));
+
+  // Without an [http] table the endpoint is off: write one only when something differs.
+  if (c.http != Http{}) {
+    out += "\n[http]\n";
+    line("enabled", c.http.enabled ? "true" : "false");
+    line("address", toml_string(c.http.address));
+    line("port", std::to_string(c.http.port));
+    line("max_connections", std::to_string(c.http.max_connections));
+    line("idle_timeout", toml_string(format_duration(c.http.idle_timeout)));
+  }
+
+  out += "\n[server]\n";
+  line("shutdown_timeout", toml_string(format_duration(c.server.shutdown_timeout)));
+  if (!c.server.user.empty()) line("user", toml_string(c.server.user));
+  if (!c.server.group.empty()) line("group", toml_string(c.server.group));
+  line("run_as_root", c.server.run_as_root ? "true" : "false");
 
   out += "\n[dns]\n";
   std::string forwarders = "[";

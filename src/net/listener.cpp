@@ -78,8 +78,9 @@ asio::awaitable<void> Listener::serve(tcp::socket socket) {
   if (ec) co_return;  // the peer is already gone
   auto verdict = limits_.admit(ip);
   if (verdict != ConnectionLimits::Verdict::admitted) {
-    const char* reason =
-        verdict == ConnectionLimits::Verdict::over_total ? "max_connections" : "max_connections_per_ip";
+    const char* reason = verdict == ConnectionLimits::Verdict::over_total
+                             ? "max_connections"
+                             : "max_connections_per_ip";
     log::warn("net.connection.refused", {{"listener", name_}, {"ip", ip}, {"reason", reason}});
     metrics::inc("heron_connections_refused_total", "reason", reason);
     co_await asio::async_write(socket, asio::buffer(busy_reply_),
@@ -89,6 +90,19 @@ asio::awaitable<void> Listener::serve(tcp::socket socket) {
   }
   ConnectionSlot slot(limits_, ip);
   metrics::inc("heron_connections_total", "listener", name_);
+  // Open connections per listener, for /metrics and `heron status`; a guard so that every
+  // way out of the session (return, exception, shutdown) counts it down.
+  struct Open {
+    Listener& self;
+    explicit Open(Listener& l) : self(l) {
+      self.connections_.fetch_add(1, std::memory_order_relaxed);
+      metrics::add_gauge("heron_connections_active", "listener", self.name_, 1);
+    }
+    ~Open() {
+      self.connections_.fetch_sub(1, std::memory_order_relaxed);
+      metrics::add_gauge("heron_connections_active", "listener", self.name_, -1);
+    }
+  } open(*this);
   try {
     co_await handler_(Stream(std::move(socket)));
   } catch (const std::exception& e) {

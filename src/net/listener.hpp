@@ -6,6 +6,8 @@
 // session. Thread: the io_context's threads; each connection runs on its own strand.
 // Failure: bind errors come back from open(); accept errors are logged and retried.
 
+#include <atomic>
+#include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
@@ -24,14 +26,16 @@ using SessionHandler = std::function<asio::awaitable<void>(Stream stream)>;
 
 class Listener {
  public:
-  Listener(asio::io_context& io, std::string name, tcp::endpoint endpoint,
-           ConnectionLimits& limits, std::string busy_reply, SessionHandler handler);
+  Listener(asio::io_context& io, std::string name, tcp::endpoint endpoint, ConnectionLimits& limits,
+           std::string busy_reply, SessionHandler handler);
 
   Result<void> open();  // bind and listen
-  void start();  // begin accepting
-  void stop();  // stop accepting; sessions already running go on
+  void start();         // begin accepting
+  void stop();          // stop accepting; sessions already running go on
   tcp::endpoint local_endpoint() const;
   const std::string& name() const { return name_; }
+  // Sessions of this listener running now (admitted and not yet ended).
+  uint64_t connections() const { return connections_.load(std::memory_order_relaxed); }
 
  private:
   asio::awaitable<void> accept_loop();
@@ -44,6 +48,7 @@ class Listener {
   std::string busy_reply_;
   SessionHandler handler_;
   tcp::acceptor acceptor_;
+  std::atomic<uint64_t> connections_{0};
 };
 
 }  // namespace heron::net

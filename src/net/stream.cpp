@@ -1,9 +1,13 @@
 #include "net/stream.hpp"
 
+#include <openssl/ssl.h>
+
 #include <boost/asio/read.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 #include <boost/asio/write.hpp>
+
+#include "base/metrics.hpp"
 
 namespace heron::net {
 
@@ -42,6 +46,9 @@ asio::awaitable<void> Stream::handshake(tls::Context& context, error_code& ec) {
   plain_.reset();
   co_await tls_->async_handshake(asio::ssl::stream_base::server,
                                  asio::redirect_error(asio::use_awaitable, ec));
+  // Which protocol versions clients still negotiate (e.g. "TLSv1.2", "TLSv1.3").
+  if (!ec)
+    metrics::inc("heron_tls_handshakes_total", "version", SSL_get_version(tls_->native_handle()));
 }
 
 asio::awaitable<void> Stream::client_handshake(tls::Context& context,
@@ -60,6 +67,10 @@ asio::awaitable<void> Stream::client_handshake(tls::Context& context,
   }
   co_await tls_->async_handshake(asio::ssl::stream_base::client,
                                  asio::redirect_error(asio::use_awaitable, ec));
+  if (!ec) {
+    metrics::inc("heron_tls_client_handshakes_total", "version",
+                 SSL_get_version(tls_->native_handle()));
+  }
 }
 
 std::string Stream::tls_description() const {

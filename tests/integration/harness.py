@@ -53,7 +53,8 @@ class Heron:
 
     def __init__(self, hostname="mx.example.test", address="127.0.0.1", tls=True,
                  limits=None, smtp=None, extra_listeners=(), keep=False, dns=None, pop3=False,
-                 auth=None, imap=False, sections=None, submission=False, smtp_port=None):
+                 auth=None, imap=False, sections=None, submission=False, smtp_port=None,
+                 http=False):
         self.dir = tempfile.mkdtemp(prefix="heron-it-")
         self.hostname = hostname
         self.address = address
@@ -122,6 +123,13 @@ class Heron:
         self.proc = None
         self.log_path = os.path.join(self.dir, "heron.log")
         self.config_path = os.path.join(self.dir, "heron.toml")
+        # http=True: the operator endpoint ([http]: /metrics, /healthz, /status) on http_port.
+        self.http_port = None
+        if http:
+            self.http_port = free_port(address)
+            self.sections = dict(self.sections)
+            self.sections["http"] = {"address": address, "port": self.http_port,
+                                     **self.sections.get("http", {})}
         if tls:
             self._make_certificate()
         self.write_config()
@@ -182,11 +190,11 @@ class Heron:
 
     # -- process ---------------------------------------------------------------------------
 
-    def start(self, timeout=20):
+    def start(self, timeout=20, serve_args=()):
         # The log is appended to across restarts: wait for this start's server.ready.
         ready_before = self.log_text().count("server.ready")
         log = open(self.log_path, "ab")
-        self.proc = subprocess.Popen([HERON_BIN, "-c", self.config_path, "serve"],
+        self.proc = subprocess.Popen([HERON_BIN, "-c", self.config_path, "serve", *serve_args],
                                      stdout=log, stderr=log)
         log.close()
         deadline = time.time() + timeout

@@ -120,6 +120,11 @@ class ServerMachine {
   void timed_out();
   // The server is shutting down or over a connection limit: queue 421 and ask to close.
   void shutdown(const Reply& reply);
+  // A message body is being received (DATA, or a BDAT transaction under way): a shutting-down
+  // server lets it finish and answers it before sending 421.
+  bool receiving_body() const {
+    return phase_ == Phase::data || phase_ == Phase::bdat || body_started_;
+  }
 
   const ServerPolicy& policy() const { return policy_; }
   // Protocol name for the Received header: SMTP, ESMTP, ESMTPS, UTF8SMTP, UTF8SMTPS...

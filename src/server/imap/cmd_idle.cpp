@@ -8,6 +8,7 @@
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
+#include "base/metrics.hpp"
 #include "base/strings.hpp"
 #include "server/imap/session.hpp"
 
@@ -50,6 +51,12 @@ asio::awaitable<void> Session::cmd_idle(Command& c) {
   }
   idle_input_ = false;
   idle_eof_ = false;
+  // SIGTERM's on_drain() cancels the read of a session in IDLE; every way out clears it.
+  struct Idling {
+    bool& flag;
+    ~Idling() { flag = false; }
+  } idling{idling_};
+  idling_ = true;
   // Input pipelined right behind IDLE (DONE already sent) is in the reader; else read it.
   bool reading = false;
   auto executor = stream_.socket().get_executor();
@@ -63,10 +70,12 @@ asio::awaitable<void> Session::cmd_idle(Command& c) {
       if (item.kind == proto::imap::Reader::Item::line) {
         idle_input_ = false;
         if (str::iequals(str::trim(item.text), "DONE")) break;
+        idling_ = false;
         bad(c.tag, "Expected DONE");
         co_return;
       }
       if (item.kind == proto::imap::Reader::Item::error) {
+        idling_ = false;
         bad(c.tag, "Expected DONE");
         co_return;
       }
@@ -74,8 +83,14 @@ asio::awaitable<void> Session::cmd_idle(Command& c) {
       reading = false;  // the line is not complete yet: read on
       continue;
     }
-    if (idle_eof_ || timed_out_) {
-      if (timed_out_) untagged("BYE Autologout; idle for too long");
+    if (idle_eof_ || timed_out_ || draining_) {
+      if (draining_ && !timed_out_) {
+        untagged("BYE shutting down");
+        metrics::inc("heron_shutdown_closes_total", "protocol", "imap");
+      } else if (timed_out_) {
+        untagged("BYE Autologout; idle for too long");
+      }
+      idling_ = false;
       state_ = State::logout;
       co_return;
     }
@@ -97,6 +112,7 @@ asio::awaitable<void> Session::cmd_idle(Command& c) {
     co_await wake_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     if (!ec && selected_) changed_ = true;  // the poll: look at the store again
   }
+  idling_ = false;
   // Nothing more goes out while idle: the updates seen since are sent now.
   if (selected_) {
     co_await refresh();

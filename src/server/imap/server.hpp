@@ -17,6 +17,7 @@
 
 #include "config/config.hpp"
 #include "net/blocking.hpp"
+#include "net/drain.hpp"
 #include "net/login_throttle.hpp"
 #include "net/stream.hpp"
 #include "server/imap/mailbox_view.hpp"
@@ -67,6 +68,9 @@ class Server {
   // Rendered ENVELOPE, BODY and BODYSTRUCTURE, by message (summary_cache.hpp).
   SummaryCache& summaries() { return caches_.summaries; }
 
+  // SIGTERM: start() tells every session to finish up (net/drain.hpp).
+  net::Drain& drain() { return drain_; }
+
  private:
   Settings settings_;
   store::Directory& directory_;
@@ -74,6 +78,7 @@ class Server {
   net::BlockingPool& blocking_;
   net::LoginThrottle& throttle_;
   Caches& caches_;
+  net::Drain drain_;
 };
 
 }  // namespace heron::server::imap

@@ -2,6 +2,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -48,6 +49,12 @@ asio::awaitable<void> Session::run() {
             {{"sid", id_}, {"ip", ip_}, {"listener", server_.settings().listener.name}});
   metrics::inc("heron_imap_connections_total");
   asio::co_spawn(timer_.get_executor(), watchdog(), asio::detached);
+  std::weak_ptr<Session> weak = shared_from_this();
+  drain_enrollment_ = server_.drain().enroll([weak, strand = timer_.get_executor()](bool force) {
+    asio::post(strand, [weak, force] {
+      if (auto self = weak.lock()) self->on_drain(force);
+    });
+  });
   try {
     co_await converse();
   } catch (const std::exception& e) {
@@ -55,6 +62,7 @@ asio::awaitable<void> Session::run() {
     metrics::inc("heron_session_errors_total", "protocol", "imap");
   }
   done_ = true;
+  drain_enrollment_.reset();
   selected_.reset();
   timer_.cancel();
   wake_.cancel();
@@ -121,11 +129,22 @@ asio::awaitable<bool> Session::flush() {
   co_return !ec;
 }
 
+// SIGTERM: a session waiting for a command (or in IDLE) is woken to say BYE; one running a
+// command finishes it first and says BYE before reading the next.
+void Session::on_drain(bool force) {
+  if (done_ || (draining_ && !force)) return;
+  draining_ = true;
+  if (reading_ || idling_ || force) stream_.cancel();
+  wake_.cancel();
+}
+
 asio::awaitable<bool> Session::read_more() {
   arm(idle_limit());
   char buffer[kReadChunk];
   boost::system::error_code ec;
+  reading_ = true;
   size_t n = co_await stream_.read_some(buffer, sizeof buffer, ec);
+  reading_ = false;
   if (ec) co_return false;
   reader_.feed(std::string_view(buffer, n));
   co_return true;
@@ -160,7 +179,16 @@ asio::awaitable<void> Session::converse() {
       // co_await outside conditions: GCC 12 miscompiles it inside one.
       const bool flushed = co_await flush();
       if (!flushed) co_return;
-      const bool got = co_await read_more();
+      bool got = !draining_;
+      if (got) got = co_await read_more();
+      if (!got && draining_ && !timed_out_) {
+        untagged("BYE shutting down");
+        arm(kFinalWriteTimeout);
+        co_await flush();
+        log::info("imap.shutdown", {{"sid", id_}, {"ip", ip_}});
+        metrics::inc("heron_shutdown_closes_total", "protocol", "imap");
+        co_return;
+      }
       if (!got) {
         if (timed_out_) {
           untagged("BYE Autologout; idle for too long");

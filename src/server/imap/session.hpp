@@ -42,6 +42,7 @@ class Session : public std::enable_shared_from_this<Session> {
   enum class State { not_authenticated, authenticated, selected, logout };
 
  private:
+  void on_drain(bool force);
   using Command = proto::imap::Command;
 
   // I/O (session.cpp).
@@ -173,6 +174,10 @@ class Session : public std::enable_shared_from_this<Session> {
   bool idle_eof_ = false;    // IDLE: the client went away
   bool timed_out_ = false;
   bool done_ = false;
+  bool idling_ = false;    // in IDLE, waiting for DONE
+  bool draining_ = false;  // SIGTERM: BYE at the next command (net/drain.hpp)
+  bool reading_ = false;   // read_more() is waiting on the client
+  net::Drain::Enrollment drain_enrollment_;
 };
 
 }  // namespace heron::server::imap

@@ -18,6 +18,7 @@
 
 #include <boost/asio/awaitable.hpp>
 #include "net/blocking.hpp"
+#include "net/drain.hpp"
 
 #include "config/config.hpp"
 #include "net/login_throttle.hpp"
@@ -66,9 +67,13 @@ class Server {
   const Settings& settings() const { return settings_; }
   Shared& shared() { return shared_; }
 
+  // SIGTERM: start() tells every session to finish up (net/drain.hpp).
+  net::Drain& drain() { return drain_; }
+
  private:
   Settings settings_;
   Shared shared_;
+  net::Drain drain_;
 };
 
 // UIDL (RFC 1939 7): "<uidvalidity>-<uid>" of the INBOX. Both numbers are fixed for a

@@ -2,6 +2,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -38,6 +39,12 @@ asio::awaitable<void> Session::run() {
             {{"sid", id_}, {"ip", ip_}, {"listener", server_.settings().listener.name}});
   metrics::inc("heron_pop3_connections_total");
   asio::co_spawn(timer_.get_executor(), watchdog(), asio::detached);
+  std::weak_ptr<Session> weak = shared_from_this();
+  drain_enrollment_ = server_.drain().enroll([weak, strand = timer_.get_executor()](bool force) {
+    asio::post(strand, [weak, force] {
+      if (auto self = weak.lock()) self->on_drain(force);
+    });
+  });
   try {
     co_await converse();
   } catch (const std::exception& e) {
@@ -45,6 +52,7 @@ asio::awaitable<void> Session::run() {
     metrics::inc("heron_session_errors_total", "protocol", "pop3");
   }
   done_ = true;
+  drain_enrollment_.reset();
   timer_.cancel();
   stream_.close();
   lease_.release();  // RFC 1939 6: the maildrop lock goes with the session, however it ended
@@ -83,7 +91,18 @@ asio::awaitable<void> Session::converse() {
     if (event == Event::need_input) {
       bool flushed = co_await flush();
       if (!flushed) co_return;
-      bool got_input = co_await read_more();
+      bool got_input = !draining_;
+      if (got_input) got_input = co_await read_more();
+      if (!got_input && draining_ && !timed_out_) {
+        // Shutting down: the next command gets -ERR and the session ends without entering
+        // UPDATE (RFC 1939 6), so nothing marked deleted is removed.
+        log::info("pop3.shutdown", {{"sid", id_}, {"ip", ip_}, {"user", user_}});
+        metrics::inc("heron_shutdown_closes_total", "protocol", "pop3");
+        arm(kFinalWriteTimeout);
+        boost::system::error_code ec;
+        co_await stream_.write_all("-ERR shutting down\r\n", ec);
+        co_return;
+      }
       if (!got_input) {
         if (!timed_out_) co_return;  // the client went away
         // RFC 1939 3: close without a response and without entering UPDATE.
@@ -120,10 +139,18 @@ asio::awaitable<bool> Session::flush() {
   co_return !ec;
 }
 
+void Session::on_drain(bool force) {
+  if (done_ || (draining_ && !force)) return;
+  draining_ = true;
+  if (reading_ || force) stream_.cancel();
+}
+
 asio::awaitable<bool> Session::read_more() {
   arm(server_.idle_timeout());
   boost::system::error_code ec;
+  reading_ = true;
   size_t n = co_await stream_.read_some(read_buffer_.data(), read_buffer_.size(), ec);
+  reading_ = false;
   if (ec) co_return false;
   machine_.feed(std::string_view(read_buffer_.data(), n));
   co_return true;

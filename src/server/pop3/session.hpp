@@ -36,6 +36,8 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::awaitable<void> retrieve();
   boost::asio::awaitable<void> update();
   void arm(std::chrono::seconds timeout);
+  // SIGTERM (net/drain.hpp): on the strand; cancels a read that waits for a command.
+  void on_drain(bool force);
 
   Server& server_;
   net::Stream stream_;
@@ -52,6 +54,9 @@ class Session : public std::enable_shared_from_this<Session> {
   uint64_t removed_ = 0;
   bool timed_out_ = false;
   bool done_ = false;
+  bool draining_ = false;
+  bool reading_ = false;  // read_more() is waiting on the client
+  net::Drain::Enrollment drain_enrollment_;
 };
 
 }  // namespace heron::server::pop3

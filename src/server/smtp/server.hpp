@@ -21,6 +21,7 @@
 #include "config/config.hpp"
 #include "mailauth/dkim/keyring.hpp"
 #include "net/blocking.hpp"
+#include "net/drain.hpp"
 #include "net/login_throttle.hpp"
 #include "net/stream.hpp"
 #include "proto/smtp/server_machine.hpp"
@@ -73,9 +74,13 @@ class Server {
   store::Directory& directory() { return shared_.directory; }
   store::MailStore& mail() { return shared_.mail; }
 
+  // SIGTERM: start() tells every session to finish up (net/drain.hpp).
+  net::Drain& drain() { return drain_; }
+
  private:
   Settings settings_;
   Shared shared_;
+  net::Drain drain_;
 };
 
 }  // namespace heron::server::smtp

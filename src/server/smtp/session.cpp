@@ -5,6 +5,7 @@
 
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/redirect_error.hpp>
 #include <boost/asio/use_awaitable.hpp>
 
@@ -56,6 +57,12 @@ asio::awaitable<void> Session::run() {
   log::info("smtp.connect",
             {{"sid", id_}, {"ip", ip_}, {"listener", server_.settings().listener.name}});
   asio::co_spawn(timer_.get_executor(), watchdog(), asio::detached);
+  std::weak_ptr<Session> weak = shared_from_this();
+  drain_enrollment_ = server_.drain().enroll([weak, strand = timer_.get_executor()](bool force) {
+    asio::post(strand, [weak, force] {
+      if (auto self = weak.lock()) self->on_drain(force);
+    });
+  });
   try {
     co_await converse();
   } catch (const std::exception& e) {
@@ -63,6 +70,7 @@ asio::awaitable<void> Session::run() {
     metrics::inc("heron_session_errors_total", "protocol", "smtp");
   }
   done_ = true;
+  drain_enrollment_.reset();
   timer_.cancel();
   stream_.close();
   log::info("smtp.disconnect", {{"sid", id_}, {"transactions", transactions_}});
@@ -108,8 +116,17 @@ asio::awaitable<void> Session::converse() {
     } else if (event == Event::need_input) {
       bool flushed = co_await flush();
       if (!flushed) co_return;
+      // Shutting down: the next command gets 421; a message body still arriving finishes.
+      if (draining_ && !machine_.receiving_body()) {
+        shut_down();
+        continue;
+      }
       bool got_input = co_await read_more();
       if (!got_input) {
+        if (draining_ && !timed_out_) {
+          shut_down();
+          continue;
+        }
         if (!timed_out_) co_return;  // the client went away
         log::info("smtp.timeout", {{"sid", id_}, {"ip", ip_}});
         metrics::inc("heron_smtp_timeouts_total");
@@ -138,10 +155,26 @@ asio::awaitable<bool> Session::flush() {
   co_return !ec;
 }
 
+void Session::on_drain(bool force) {
+  if (done_ || (draining_ && !force)) return;
+  draining_ = true;
+  if (force || (reading_ && !machine_.receiving_body())) stream_.cancel();
+}
+
+void Session::shut_down() {
+  log::info("smtp.shutdown", {{"sid", id_}, {"ip", ip_}});
+  metrics::inc("heron_shutdown_closes_total", "protocol", "smtp");
+  // RFC 5321 3.8: the server may close with 421 when it must shut down.
+  machine_.shutdown(Reply{421, "4.3.2", server_.settings().hostname + " Service shutting down"});
+  arm(kFinalWriteTimeout);
+}
+
 asio::awaitable<bool> Session::read_more() {
   arm(server_.settings().limits.idle_timeout);
   boost::system::error_code ec;
+  reading_ = true;
   size_t n = co_await stream_.read_some(read_buffer_.data(), read_buffer_.size(), ec);
+  reading_ = false;
   if (ec) {
     if (timed_out_) arm(kFinalWriteTimeout);  // time to write the 421
     co_return false;
@@ -248,6 +281,7 @@ std::string Session::transaction_id() {
 // are durable. Submitted mail (after AUTH) first passes the rules of submission.hpp.
 asio::awaitable<void> Session::deliver() {
   ++transactions_;
+  metrics::inc("heron_smtp_transactions_total", "listener", server_.settings().listener.name);
   const auto& env = machine_.envelope();
   const int64_t now = static_cast<int64_t>(std::time(nullptr));
   const std::string id = transaction_id();

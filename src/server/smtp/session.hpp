@@ -49,6 +49,9 @@ class Session : public std::enable_shared_from_this<Session> {
   boost::asio::awaitable<void> notify_delivered(const std::string& id, int64_t now,
                                                 std::string_view original);
   void arm(std::chrono::seconds timeout);
+  // SIGTERM (net/drain.hpp): on the strand; cancels a read that waits for a command.
+  void on_drain(bool force);
+  void shut_down();  // queues 421 4.3.2 and lets the machine close
   std::string transaction_id();
 
   Server& server_;
@@ -70,6 +73,9 @@ class Session : public std::enable_shared_from_this<Session> {
   unsigned transactions_ = 0;
   bool timed_out_ = false;
   bool done_ = false;
+  bool draining_ = false;
+  bool reading_ = false;  // read_more() is waiting on the client
+  net::Drain::Enrollment drain_enrollment_;
 };
 
 }  // namespace heron::server::smtp
