@@ -59,6 +59,9 @@ config::Config demo_config(const std::filesystem::path& dir) {
   c.listeners.push_back(imaps);
   // Every listener is on loopback: let local clients log in without setting up TLS trust.
   c.auth.plaintext_on_loopback = true;
+  // The demo runs as whoever starts it and owns ./demo-data; a production server drops to its
+  // own user ([server] user, docs/admin.md).
+  c.server.run_as_root = true;
   config::Listener pop3;
   pop3.name = "pop3";
   pop3.role = config::Role::pop3;

@@ -28,6 +28,7 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "app/commands.hpp"
+#include "app/privileges.hpp"
 #include "app/ops.hpp"
 #include "base/log.hpp"
 #include "base/metrics.hpp"
@@ -468,6 +469,13 @@ int serve(const config::Config& config, const std::string& log_format) {
       };
   signals.async_wait(on_stop);
 
+  // Everything that needs root is done (ports bound; store, queue, certificates open): give it
+  // up for good before the first session runs (app/privileges.hpp).
+  if (auto r = leave_root(config); !r) {
+    log::error("server.privileges.failed", {{"error", r.error().message}});
+    std::cerr << "heron: " << r.error().message << "\n";
+    return 2;
+  }
   log::info("server.ready", {{"hostname", config.hostname},
                              {"data_dir", config.data_dir.string()},
                              {"version", HERON_VERSION}});

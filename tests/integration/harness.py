@@ -91,6 +91,11 @@ class Heron:
         # turn them off (their messages stay byte for byte as sent). test_mailauth.py and
         # others that serve zones pass sections={"mailauth": {...}}.
         self.sections.setdefault("mailauth", {"verify": False})
+        # [server]: tests run as whoever runs them, root included (CI); a test of the
+        # privilege drop sets [server] user itself.
+        server = self.sections.setdefault("server", {})
+        if os.geteuid() == 0 and "user" not in server:
+            server.setdefault("run_as_root", True)
         # imap=True: an IMAP listener with STARTTLS (imap_port) and one with implicit TLS
         # (imaps_port), passwords allowed in the clear from loopback unless [auth] says no.
         if imap:
