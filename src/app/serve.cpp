@@ -14,11 +14,14 @@
 //   certificates are re-read, and settings that need a restart are named in config.reloaded.
 //   Sessions are never dropped.
 
+#include <atomic>
 #include <chrono>
 #include <ctime>
 #include <filesystem>
 #include <functional>
 #include <iostream>
+#include <mutex>
+#include <system_error>
 #include <thread>
 #include <vector>
 
@@ -377,15 +380,19 @@ int serve(const config::Config& config, const std::string& log_format) {
   // SIGHUP: re-read the config; apply [log], reload the certificates, name what needs a
   // restart. Sessions keep running; a file that does not load changes nothing.
   config::Config running = config;
+  // Absolute now: a relative path must still name the same file at the next SIGHUP.
+  std::error_code absolute_ec;
+  const std::filesystem::path source =
+      config.source.empty() ? config.source : std::filesystem::absolute(config.source, absolute_ec);
   asio::signal_set hangup(io, SIGHUP);
   std::function<void(const boost::system::error_code&, int)> on_hangup =
       [&](const boost::system::error_code& ec, int) {
         if (ec) return;
-        if (!config.source.empty()) {
-          auto fresh = config::load(config.source);
+        if (!source.empty()) {
+          auto fresh = config::load(source);
           if (!fresh) {
             log::error("config.reload.failed",
-                       {{"file", config.source.string()}, {"error", fresh.error().message}});
+                       {{"file", source.string()}, {"error", fresh.error().message}});
             metrics::inc("heron_config_reloads_total", "result", "failed");
             hangup.async_wait(on_hangup);
             return;
@@ -393,7 +400,7 @@ int serve(const config::Config& config, const std::string& log_format) {
           init_logging(fresh->log, log_format);
           running.log = fresh->log;
           const std::string restart = restart_needed(running, *fresh);
-          log::info("config.reloaded", {{"file", config.source.string()},
+          log::info("config.reloaded", {{"file", source.string()},
                                         {"applied", "log,certificates"},
                                         {"restart_needed", restart.empty() ? "none" : restart}});
           metrics::inc("heron_config_reloads_total", "result", "ok");

@@ -7,11 +7,11 @@ restart).
 import http.client
 import imaplib
 import json
-import os
 import shutil
 import signal
 import smtplib
 import socket
+import ssl
 import subprocess
 import threading
 import time
@@ -99,6 +99,18 @@ class EndpointTest(OperationsTestCase):
                                timeout=60)
         self.assertEqual(check.returncode, 0, check.stdout + check.stderr)
         self.assertEqual(check.stdout + check.stderr, b"")
+
+    def test_tls_versions_are_counted(self):
+        h = self.start_heron(tls=True)
+        context = ssl.create_default_context()
+        context.check_hostname = False
+        context.verify_mode = ssl.CERT_NONE
+        context.minimum_version = context.maximum_version = ssl.TLSVersion.TLSv1_2
+        with smtplib.SMTP(h.address, h.smtp_port, timeout=10) as s:
+            s.starttls(context=context)
+            s.ehlo()
+        text = self.get(h, "/metrics")[2].decode()
+        self.assertIn('heron_tls_handshakes_total{version="TLSv1.2"} 1\n', text)
 
     def test_healthz_404_405_and_limits(self):
         h = self.start_heron()
