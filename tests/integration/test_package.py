@@ -25,8 +25,10 @@ import unittest
 from harness import HERON_BIN, free_port
 
 ROOT = os.geteuid() == 0
-TOOLS = all(shutil.which(t) for t in ("dpkg", "cpack"))
-SYSTEMD = os.path.isdir("/run/systemd/system")
+TOOLS = all(shutil.which(t) for t in ("dpkg", "cpack", "setpriv"))
+# systemd as PID 1: the unit itself is started; deb-systemd-invoke keeps postinst from starting
+# it with the installed config (policy-rc.d).
+SYSTEMD = os.path.isdir("/run/systemd/system") and bool(shutil.which("deb-systemd-invoke"))
 
 CONFIG = "/etc/heron/heron.toml"
 TEST_CONFIG = "/etc/heron/heron-test.toml"  # under /etc: the unit's PrivateTmp hides /tmp
@@ -35,6 +37,7 @@ DROP_IN_DIR = "/run/systemd/system/heron.service.d"
 DATA_DIR = "/var/lib/heron"
 TLS_DIR = "/etc/heron/tls"
 WANTS_LINK = "/etc/systemd/system/multi-user.target.wants/heron.service"
+POLICY_RC_D = "/usr/sbin/policy-rc.d"
 
 
 def run(*args, check=True, timeout=120, **kwargs):
@@ -84,7 +87,7 @@ def machine_has_heron():
     return None
 
 
-@unittest.skipUnless(ROOT and TOOLS, "needs root, dpkg and cpack")
+@unittest.skipUnless(ROOT and TOOLS, "needs root, dpkg, cpack and setpriv")
 class PackageTest(unittest.TestCase):
     def setUp(self):
         present = machine_has_heron()
@@ -107,6 +110,15 @@ class PackageTest(unittest.TestCase):
             if run("getent", db, "heron", check=False).returncode == 0:
                 run(remove, "heron", check=False)
         shutil.rmtree(self.work, ignore_errors=True)
+
+    def forbid_starts(self):
+        if os.path.exists(POLICY_RC_D):
+            self.skipTest(f"{POLICY_RC_D} exists; not replacing it")
+        with open(POLICY_RC_D, "w", encoding="utf-8") as f:
+            f.write('#!/bin/sh\n# heron test_package.py, removed by it\n'
+                    '[ "$1" = heron.service ] && exit 101\nexit 0\n')
+        os.chmod(POLICY_RC_D, 0o755)
+        self.addCleanup(os.remove, POLICY_RC_D)
 
     # -- the server, started as the unit starts it -------------------------------------------
 
@@ -209,6 +221,10 @@ class PackageTest(unittest.TestCase):
         control = run("dpkg-deb", "-I", deb, "conffiles").stdout.decode()
         self.assertEqual(control.split(), [CONFIG])
 
+        if SYSTEMD:
+            # postinst would start the unit with the installed config, on 0.0.0.0 and the
+            # standard ports; deb-systemd-invoke asks policy-rc.d, which says no (101) here.
+            self.forbid_starts()
         run("dpkg", "-i", deb)
 
         # Layout.
