@@ -15,7 +15,6 @@ import re
 import shutil
 import signal
 import smtplib
-import socket
 import ssl
 import subprocess
 import tempfile
@@ -29,6 +28,10 @@ TOOLS = all(shutil.which(t) for t in ("dpkg", "cpack", "setpriv"))
 # systemd as PID 1: the unit itself is started; deb-systemd-invoke keeps postinst from starting
 # it with the installed config (policy-rc.d).
 SYSTEMD = os.path.isdir("/run/systemd/system") and bool(shutil.which("deb-systemd-invoke"))
+
+# A container without CAP_SYS_ADMIN cannot make one.
+MOUNT_NAMESPACES = ROOT and subprocess.run(["unshare", "--mount", "true"],
+                                           capture_output=True).returncode == 0
 
 CONFIG = "/etc/heron/heron.toml"
 TEST_CONFIG = "/etc/heron/heron-test.toml"  # under /etc: the unit's PrivateTmp hides /tmp
@@ -136,12 +139,21 @@ class PackageTest(unittest.TestCase):
         else:
             # No systemd here: the same binary and config under the unit's capability bounding
             # set and no_new_privs (setpriv, util-linux), so the unit's choice of capabilities
-            # is what is tested.
+            # is what is tested; and, where a mount namespace can be made, with the file system
+            # read-only but for the data directory and a private /tmp, as ProtectSystem=strict,
+            # ReadWritePaths and PrivateTmp have it.
             caps = ",".join("+" + c.lower().removeprefix("cap_") for c in unit_capabilities())
+            command = ["setpriv", "--bounding-set", "-all," + caps, "--no-new-privs",
+                       "/usr/bin/heron", "-c", TEST_CONFIG, "serve"]
+            if MOUNT_NAMESPACES:
+                script = ("mount --make-rprivate / && "
+                          f"mount --bind {DATA_DIR} {DATA_DIR} && "
+                          "mount -t tmpfs tmpfs /tmp && "
+                          "mount -o remount,bind,ro / && "
+                          'exec "$@"')
+                command = ["unshare", "--mount", "sh", "-c", script, "sh", *command]
             log = open(self.log_path, "ab")
-            self.proc = subprocess.Popen(
-                ["setpriv", "--bounding-set", "-all," + caps, "--no-new-privs",
-                 "/usr/bin/heron", "-c", TEST_CONFIG, "serve"], stdout=log, stderr=log)
+            self.proc = subprocess.Popen(command, stdout=log, stderr=log)
             log.close()
             self.pid = self.proc.pid
         deadline = time.time() + 20
@@ -272,6 +284,11 @@ class PackageTest(unittest.TestCase):
         wanted = sum(1 << CAP_NUMBERS[c] for c in unit_capabilities())
         self.assertEqual(cap_bnd, wanted)
         self.assertIn("server.privileges.dropped user=heron", self.log_text())
+        if SYSTEMD or MOUNT_NAMESPACES:
+            mounts = {line.split()[4]: line.split()[5].split(",")
+                      for line in read(f"/proc/{self.pid}/mountinfo").splitlines()}
+            self.assertIn("ro", mounts["/"])
+            self.assertIn("rw", mounts[DATA_DIR])
 
         self.heron("domain", "add", "example.test")
         self.heron("user", "add", "alice@example.test", "--password", "correct horse")
