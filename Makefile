@@ -7,7 +7,7 @@ HERON       := $(BUILD_DIR)/heron
 JOBS        ?= $(shell nproc)
 FUZZ_SECONDS ?= 60
 
-.PHONY: all deps build demo test unit integration test-asan bench bench-smtp bench-imap bench-relay fuzz format clean
+.PHONY: all deps build demo test unit integration package test-asan bench bench-smtp bench-imap bench-relay fuzz format clean
 
 all: build
 
@@ -32,6 +32,12 @@ unit: build
 
 integration: build
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -R '^integration\.'
+
+# The Debian package: $(BUILD_DIR)/heron_<version>_<arch>.deb, then `apt install ./...deb`
+# (docs/admin.md, "Install"). Only the program is built: the package holds nothing else built.
+package: deps $(BUILD_DIR)/build.ninja
+	cmake --build --preset $(PRESET) -j $(JOBS) --target heron
+	cd $(BUILD_DIR) && cpack -G DEB
 
 # Unit tests under AddressSanitizer and UndefinedBehaviorSanitizer.
 test-asan: deps

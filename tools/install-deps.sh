@@ -6,6 +6,8 @@ set -euo pipefail
 packages=(
   # build
   build-essential cmake ninja-build pkg-config git clang-14 clang-format
+  # dpkg-shlibdeps computes the .deb's library Depends (make package, packaging/cpack.cmake)
+  dpkg-dev
   libclang-rt-14-dev libfuzzer-14-dev
   # libraries (see DESIGN.md, Dependencies)
   libboost1.74-dev libssl-dev libsqlite3-dev libargon2-dev libspdlog-dev libfmt-dev

@@ -527,6 +527,10 @@ TEST(ConfigExamples, PackagedConfigLoads) {
   EXPECT_EQ(r->smtp, defaults.smtp);
   EXPECT_EQ(r->auth, defaults.auth);
   EXPECT_EQ(r->log, defaults.log);
+  // The package runs the server as the user its postinst creates.
+  EXPECT_EQ(r->server.user, "heron");
+  EXPECT_EQ(r->server.group, "");
+  EXPECT_FALSE(r->server.run_as_root);
 }
 
 TEST(ConfigExamples, DocumentedExampleParses) {
