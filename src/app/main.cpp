@@ -170,10 +170,12 @@ int main(int argc, char** argv) {
 
   app::QuickstartOptions qs;
   auto* quickstart = cli.add_subcommand(
-      "quickstart", "Write a complete config (at --config) and data directory for a new server");
+      "quickstart",
+      "Set up a domain: a new config (at --config) if there is none, the data directory, an admin "
+      "and DKIM keys");
   quickstart->add_option("--domain", qs.domain, "The mail domain, e.g. example.org")->required();
-  quickstart->add_option("--hostname", qs.hostname, "This server's name, e.g. mail.example.org")
-      ->required();
+  quickstart->add_option("--hostname", qs.hostname,
+                         "This server's name, e.g. mail.example.org (required for a new config)");
   quickstart->add_option("--data-dir", qs.data_dir, "Data directory")->capture_default_str();
   quickstart->add_option("--admin", qs.admin, "Local part of the admin account")
       ->capture_default_str();

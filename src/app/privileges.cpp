@@ -17,7 +17,7 @@ namespace {
 namespace stdfs = std::filesystem;
 
 Error errno_error(const std::string& what) {
-  return Error(what + ": " + std::strerror(errno));
+  return make_error(what + ": " + std::strerror(errno));
 }
 
 Result<void> change_owner(const stdfs::path& path, uid_t uid, gid_t gid) {
@@ -32,14 +32,14 @@ Result<Identity> lookup_identity(const std::string& user, const std::string& gro
   passwd pw{};
   passwd* found = nullptr;
   if (::getpwnam_r(user.c_str(), &pw, buffer.data(), buffer.size(), &found) != 0 || !found) {
-    return Error("no such user: " + user);
+    return make_error("no such user: " + user);
   }
   Identity id{user, pw.pw_uid, pw.pw_gid};
   if (!group.empty()) {
     ::group gr{};
     ::group* g = nullptr;
     if (::getgrnam_r(group.c_str(), &gr, buffer.data(), buffer.size(), &g) != 0 || !g) {
-      return Error("no such group: " + group);
+      return make_error("no such group: " + group);
     }
     id.gid = gr.gr_gid;
   }
@@ -59,9 +59,9 @@ Result<void> drop_privileges(const Identity& id) {
   }
   if (ruid != id.uid || euid != id.uid || suid != id.uid || rgid != id.gid || egid != id.gid ||
       sgid != id.gid) {
-    return Error("user and group ids did not change as asked");
+    return make_error("user and group ids did not change as asked");
   }
-  if (id.uid != 0 && ::setuid(0) == 0) return Error("root could be regained after setuid");
+  if (id.uid != 0 && ::setuid(0) == 0) return make_error("root could be regained after setuid");
   return {};
 }
 
@@ -72,7 +72,7 @@ Result<void> leave_root(const config::Config& config) {
       log::warn("server.privileges.root", {{"reason", "[server] run_as_root = true"}});
       return {};
     }
-    return Error(
+    return make_error(
         "refusing to run as root: set [server] user (e.g. \"heron\"), or run_as_root = true");
   }
   auto id = lookup_identity(config.server.user, config.server.group);
@@ -92,7 +92,7 @@ Result<void> own_data_dir(const config::Config& config) {
   if (!id) return id.error();
   std::error_code ec;
   stdfs::create_directories(config.data_dir, ec);
-  if (ec) return Error("creating " + config.data_dir.string() + ": " + ec.message());
+  if (ec) return make_error("creating " + config.data_dir.string() + ": " + ec.message());
   int64_t changed = 0;
   auto claim = [&](const stdfs::path& path) -> Result<void> {
     struct stat st{};
@@ -106,7 +106,7 @@ Result<void> own_data_dir(const config::Config& config) {
        !ec && it != stdfs::recursive_directory_iterator(); it.increment(ec)) {
     if (auto r = claim(it->path()); !r) return r;
   }
-  if (ec) return Error("walking " + config.data_dir.string() + ": " + ec.message());
+  if (ec) return make_error("walking " + config.data_dir.string() + ": " + ec.message());
   if (changed > 0) {
     log::info("server.data_dir.owned",
               {{"user", id->user}, {"path", config.data_dir.string()}, {"changed", changed}});

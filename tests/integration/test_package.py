@@ -294,20 +294,25 @@ class PackageTest(unittest.TestCase):
             self.assertIn("ro", mounts["/"])
             self.assertIn("rw", mounts[DATA_DIR])
 
-        self.heron("domain", "add", "example.test")
-        self.heron("user", "add", "alice@example.test", "--password", "correct horse")
+        # quickstart on the installed config: the domain, postmaster@, its aliases and DKIM
+        # keys are added to the running server; the config file is left as it was.
+        config_before = read(TEST_CONFIG)
+        out = self.heron("quickstart", "--domain", "example.test").stdout.decode()
+        self.assertIn("(kept as it was)", out)
+        self.assertIn("rsa1._domainkey.example.test.", out)
+        self.assertEqual(read(TEST_CONFIG), config_before)
         with smtplib.SMTP("127.0.0.1", self.ports[25], timeout=30) as s:
             s.ehlo("peer.example.net")
             self.assertTrue(s.has_extn("starttls"))
             s.starttls(context=ssl._create_unverified_context())  # the self-signed placeholder
             s.ehlo("peer.example.net")
-            s.sendmail("bob@example.net", ["alice@example.test"],
-                       b"From: bob@example.net\r\nTo: alice@example.test\r\n"
+            s.sendmail("bob@example.net", ["abuse@example.test"],
+                       b"From: bob@example.net\r\nTo: abuse@example.test\r\n"
                        b"Subject: packaged\r\n\r\ndelivered by the installed heron\r\n")
-        listing = self.heron("message", "list", "alice@example.test", "INBOX").stdout.decode()
+        listing = self.heron("message", "list", "postmaster@example.test", "INBOX").stdout.decode()
         rows = [line.split()[0] for line in listing.splitlines()[1:] if line.strip()]
         self.assertEqual(len(rows), 1, listing)
-        message = self.heron("message", "get", "alice@example.test", "INBOX", rows[0]).stdout
+        message = self.heron("message", "get", "postmaster@example.test", "INBOX", rows[0]).stdout
         self.assertIn(b"delivered by the installed heron", message)
         self.assertIn(b"Subject: packaged", message)
 

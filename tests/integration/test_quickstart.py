@@ -156,18 +156,45 @@ class QuickstartTest(HeronTestCase):
 
     def test_quickstart_never_overwrites(self):
         h, _ = self.quickstart(user="")
-        before = read(h.config_path, "rb")
-        again = h.cli("quickstart", "--domain", "other.test", "--hostname", "mx.other.test",
-                      "--data-dir", os.path.join(h.dir, "data2"), check=False)
+        config = os.path.join(h.dir, "heron.toml")
+        before = read(config, "rb")
+        keys = sorted(os.listdir(os.path.join(h.dir, "data", "dkim", DOMAIN)))
+        # The same domain again: refused before anything is written.
+        again = h.cli("quickstart", "--domain", DOMAIN, check=False)
         self.assertEqual(again.returncode, 1)
+        self.assertIn(b"example.test is already set up", again.stderr)
         self.assertIn(b"never overwrites", again.stderr)
-        self.assertEqual(read(h.config_path, "rb"), before)
-        os.rename(h.config_path, h.config_path + ".old")
-        again = h.cli("quickstart", "--domain", "other.test", "--hostname", "mx.other.test",
+        self.assertEqual(read(config, "rb"), before)
+        self.assertEqual(sorted(os.listdir(os.path.join(h.dir, "data", "dkim", DOMAIN))), keys)
+        self.assertEqual(h.cli("user", "list").stdout, b"postmaster@example.test\n")
+        # A host name other than the config's: the config is not edited, so refused.
+        other = h.cli("quickstart", "--domain", "other.test", "--hostname", "mx.other.test",
+                      check=False)
+        self.assertEqual(other.returncode, 1)
+        self.assertIn(b"names this server mail.example.test", other.stderr)
+        self.assertEqual(h.cli("domain", "list").stdout, b"example.test\n")
+        # No config, but a data directory in use: refused too.
+        os.rename(config, config + ".old")
+        fresh = h.cli("quickstart", "--domain", "other.test", "--hostname", "mx.other.test",
                       "--data-dir", os.path.join(h.dir, "data"), check=False)
-        self.assertEqual(again.returncode, 1)
-        self.assertIn(b"is not empty", again.stderr)
-        self.assertFalse(os.path.exists(h.config_path))
+        self.assertEqual(fresh.returncode, 1)
+        self.assertIn(b"is not empty", fresh.stderr)
+        self.assertFalse(os.path.exists(config))
+
+    def test_quickstart_on_an_existing_config_adds_the_domain(self):
+        # The package installs a config; quickstart then adds a domain, its admin and its keys
+        # without touching the file.
+        h, _ = self.quickstart(user="")
+        config = os.path.join(h.dir, "heron.toml")
+        before = read(config, "rb")
+        out = h.cli("quickstart", "--domain", "second.test").stdout.decode()
+        self.assertEqual(read(config, "rb"), before)
+        self.assertIn("(kept as it was)", out)
+        self.assertRegex(out, r"second\.test\.\s+3600 IN MX 10 mail\.example\.test\.")
+        self.assertEqual(h.cli("domain", "list").stdout, b"example.test\nsecond.test\n")
+        self.assertIn(b"postmaster@second.test", h.cli("user", "list").stdout)
+        self.assertEqual(sorted(os.listdir(os.path.join(h.dir, "data", "dkim", "second.test"))),
+                         ["ed1.pem", "rsa1.pem"])
 
     def test_bad_names_are_refused(self):
         h = self.heron(tls=False)

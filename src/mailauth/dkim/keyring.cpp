@@ -33,7 +33,7 @@ Result<std::string> checked_domain(std::string_view domain) {
     ok = valid_label(rest.substr(0, dot));
     rest = dot == std::string_view::npos ? std::string_view() : rest.substr(dot + 1);
   }
-  if (!ok) return Error("not a domain name: " + std::string(domain));
+  if (!ok) return make_error("not a domain name: " + std::string(domain));
   return d;
 }
 
@@ -41,9 +41,9 @@ Result<KeyInfo> describe(const stdfs::path& path, std::string domain, std::strin
   auto text = fs::read_file(path);
   if (!text) return text.error();
   auto key = load_private_key(*text);
-  if (!key) return Error(path.string() + ": " + key.error().message);
+  if (!key) return make_error(path.string() + ": " + key.error().message);
   auto record = txt_record_for(*key);
-  if (!record) return Error(path.string() + ": " + record.error().message);
+  if (!record) return make_error(path.string() + ": " + record.error().message);
   KeyInfo info;
   info.type = private_key_type(*key);
   info.bits = info.type == KeyType::rsa ? key_bits(*key) : 256;
@@ -115,7 +115,7 @@ Result<KeyInfo> Keyring::generate(std::string_view domain, std::string_view sele
   auto checked = checked_domain(domain);
   if (!checked) return checked.error();
   if (!valid_selector(selector)) {
-    return Error("not a selector (labels of letters, digits and hyphens): " +
+    return make_error("not a selector (labels of letters, digits and hyphens): " +
                  std::string(selector));
   }
   const std::string sel = str::to_lower(selector);
@@ -123,7 +123,7 @@ Result<KeyInfo> Keyring::generate(std::string_view domain, std::string_view sele
   const stdfs::path path = dir / (sel + std::string(kSuffix));
   std::error_code ec;
   if (stdfs::exists(path, ec)) {
-    return Error("a key with selector " + sel + " already exists for " + *checked + ": " +
+    return make_error("a key with selector " + sel + " already exists for " + *checked + ": " +
                  path.string());
   }
   if (auto r = fs::ensure_dir(dir); !r) return r.error();
@@ -160,12 +160,12 @@ Result<std::vector<KeyInfo>> Keyring::list(std::string_view domain) const {
 Result<void> Keyring::remove(std::string_view domain, std::string_view selector) {
   auto checked = checked_domain(domain);
   if (!checked) return checked.error();
-  if (!valid_selector(selector)) return Error("not a selector: " + std::string(selector));
+  if (!valid_selector(selector)) return make_error("not a selector: " + std::string(selector));
   const stdfs::path dir = dir_ / *checked;
   const stdfs::path path = dir / (str::to_lower(selector) + std::string(kSuffix));
   std::error_code ec;
   if (!stdfs::remove(path, ec)) {
-    return Error("no key with selector " + std::string(selector) + " for " + *checked);
+    return make_error("no key with selector " + std::string(selector) + " for " + *checked);
   }
   return fs::sync_dir(dir);
 }
