@@ -1,5 +1,6 @@
 #include "mailauth/auth_results.hpp"
 
+#include <algorithm>
 #include <cstring>
 
 #include "base/strings.hpp"
@@ -42,7 +43,7 @@ size_t skip_cfws(std::string_view s, size_t i) {
     int depth = 0;
     while (i < s.size()) {
       if (s[i] == '\\') {
-        i += 2;
+        i = std::min(i + 2, s.size());  // a quoted-pair; a trailing backslash ends the text
         continue;
       }
       if (s[i] == '(') ++depth;

@@ -36,6 +36,9 @@ TEST(MailauthAuthResults, AuthservIdIsTheFirstToken) {
   EXPECT_EQ(authserv_id_of(" (comment) mx.example.org 1; none"), "mx.example.org");
   EXPECT_EQ(authserv_id_of("\r\n\tmx.example.org;\r\n\tdkim=pass"), "mx.example.org");
   EXPECT_EQ(authserv_id_of("  ; none"), "");
+  // A comment cut short by a trailing backslash (found by auth_results_fuzz): no id, no throw.
+  EXPECT_EQ(authserv_id_of("((\x17\x17\x17\\\x10\\\x10\\"), "");
+  EXPECT_EQ(authserv_id_of("(a\\"), "");
 }
 
 TEST(MailauthAuthResults, RemovesOnlyOurOwnFieldsFromTheHeader) {
