@@ -168,7 +168,9 @@ TEST_F(StoreBackup, CopyMethodSharesNoInode) {
   ASSERT_TRUE(report) << report.error().message;
   EXPECT_FALSE(report->linked);
   for (const auto& e : stdfs::recursive_directory_iterator(dest_ / "blobs")) {
-    if (e.is_regular_file()) EXPECT_EQ(stdfs::hard_link_count(e.path()), 1u);
+    if (e.is_regular_file()) {
+      EXPECT_EQ(stdfs::hard_link_count(e.path()), 1u);
+    }
   }
   auto backup = SqliteStore::open(dest_);
   ASSERT_TRUE(backup);
@@ -185,7 +187,9 @@ TEST_F(StoreBackup, RetriesWhenANamedBodyVanishesAfterTheSnapshot) {
     if (attempt == 1) doomed = deliver(alice_, body("doomed"));
   };
   options.after_snapshot = [&](int attempt) {
-    if (attempt == 1) ASSERT_TRUE(store_->expunge(inbox(*store_, alice_), {doomed}, false));
+    if (attempt == 1) {
+      ASSERT_TRUE(store_->expunge(inbox(*store_, alice_), {doomed}, false));
+    }
   };
   auto report = backup_data_dir(data_, dest_, options);
   ASSERT_TRUE(report) << report.error().message;
@@ -218,7 +222,10 @@ TEST_F(StoreBackup, SnapshotWhileAnotherThreadWrites) {
     const int64_t box = inbox(*store_, bob_);
     for (int i = 0; !stop; ++i) {
       const uint32_t uid = deliver(bob_, body("live" + std::to_string(i)));
-      if (uid > 3) store_->expunge(box, {uid - 3}, false);
+      if (uid > 3) {
+        auto gone = store_->expunge(box, {uid - 3}, false);
+        EXPECT_TRUE(gone);
+      }
       ++written;
     }
   });
