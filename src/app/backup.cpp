@@ -78,6 +78,10 @@ int backup_verify(const stdfs::path& dir) {
   std::cout << fmt::format("{}: schema {}, {} messages, {} bodies, {} queued messages\n",
                            dir.string(), report->store_schema, report->messages, report->blobs,
                            report->queue_messages);
+  if (report->quarantined > 0) {
+    std::cout << "  note: " << report->quarantined
+              << " bodies of quarantined messages were already missing in the source\n";
+  }
   for (const auto& p : report->problems) std::cout << "  PROBLEM " << p << "\n";
   if (!report->problems.empty()) {
     std::cerr << "heron backup --verify: " << report->problems.size() << " problems\n";

@@ -263,8 +263,13 @@ Result<void> prepare_dest(const stdfs::path& dest) {
       return make_error(dest.string() + " is not empty; a backup needs a new or empty directory",
                         ENOTEMPTY);
     }
-  } else if (::mkdir(dest.c_str(), 0700) != 0) {
-    return errno_error("mkdir", dest, errno);
+  } else {
+    // Missing parents too (/var/backups/heron/<date>); the new directories are private.
+    const auto parent = dest.parent_path();
+    if (!parent.empty()) {
+      if (auto r = fs::ensure_dir(parent); !r) return r;
+    }
+    if (::mkdir(dest.c_str(), 0700) != 0) return errno_error("mkdir", dest, errno);
   }
   return {};
 }
@@ -454,6 +459,10 @@ Result<VerifyReport> verify_backup(const stdfs::path& dir) {
       struct stat st {};
       const auto path = files.path_of(id);
       if (!BlobFiles::valid_id(id) || ::lstat(path.c_str(), &st) != 0) {
+        if (!w.live) {
+          ++report.quarantined;  // lost before the backup; its rows say so already
+          continue;
+        }
         report.problems.push_back(std::string(what) + " body missing: " + path.string());
       } else if (static_cast<uint64_t>(st.st_size) != w.size) {
         report.problems.push_back(std::string(what) + " body " + path.string() + " has " +
