@@ -36,13 +36,12 @@ void print_report(const std::string& verb, const stdfs::path& dir, const BackupR
         "  WARNING {} bodies were already missing in the source (quarantined messages)\n",
         r.quarantined);
   }
-  std::cout << fmt::format("  total   {} in {:.2f} s ({:.0f} messages/s, {:.1f} MB/s), {}, {} "
-                           "attempt{}\n",
-                           megabytes(r.total_bytes), r.seconds,
-                           static_cast<double>(r.messages) / secs,
-                           static_cast<double>(r.total_bytes) / 1e6 / secs,
-                           r.linked ? "bodies hard-linked" : "bodies copied", r.attempts,
-                           r.attempts == 1 ? "" : "s");
+  std::cout << fmt::format(
+      "  total   {} in {:.2f} s ({:.0f} messages/s, {:.1f} MB/s), {}, {} "
+      "attempt{}\n",
+      megabytes(r.total_bytes), r.seconds, static_cast<double>(r.messages) / secs,
+      static_cast<double>(r.total_bytes) / 1e6 / secs,
+      r.linked ? "bodies hard-linked" : "bodies copied", r.attempts, r.attempts == 1 ? "" : "s");
 }
 
 int failed(const std::string& what, const stdfs::path& dir, const Error& error) {

@@ -192,8 +192,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   quickstart->add_option("--listen", qs.listen, "Address every listener binds")
       ->capture_default_str();
-  quickstart->add_option("--port-offset", qs.port_offset,
-                         "Added to every standard port (to stage next to another server)")
+  quickstart
+      ->add_option("--port-offset", qs.port_offset,
+                   "Added to every standard port (to stage next to another server)")
       ->capture_default_str()
       ->check(CLI::Range(0, 40000));
   quickstart->add_option("--user", qs.user, "User the server runs as ([server] user; \"\": none)")

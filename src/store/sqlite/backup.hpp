@@ -24,9 +24,10 @@
 //
 // Hard links are used when the backup is on the same file system (fast, no extra space, and
 // safe because blobs are immutable); Method::copy forces copies (for a backup directory that
-// must not share inodes with the live one). Copies are written to a temporary name,
-// fdatasynced and renamed. At the end every directory of the backup is fsynced and the
-// manifest written durably: a backup that returned success survives a crash.
+// must not share inodes with the live one). Copies are written to a temporary name and
+// renamed. Then one syncfs(2) of the backup's file system makes every body and directory
+// entry durable, and only after it the manifest is written durably: a backup that returned
+// success survives a crash, and a directory without backup.json is an unfinished backup.
 // Input: trusted paths from the operator. Thread: the caller's; may run while another process
 // (heron serve) writes the same data directory. Failure: an Error; the partial backup
 // directory is left for the operator to remove.
