@@ -66,6 +66,7 @@ int backup(const config::Config& c, const stdfs::path& dir, bool copy) {
                                 {"bytes", report->total_bytes},
                                 {"seconds", report->seconds},
                                 {"attempts", report->attempts},
+                                {"locked", report->locked},
                                 {"linked", report->linked}});
   print_report("backup written to", dir, *report);
   return 0;

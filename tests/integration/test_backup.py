@@ -147,15 +147,22 @@ class BackupTest(HeronTestCase):
                 s.sendmail("load@remote.test", [USERS[i % 2]], body(f"quiet{i}"))
         original = {user: mailbox(h, user) for user in USERS[:2]}
         h.stop()
+        h.cli("dkim", "keygen", "example.test", "--selector", "s1", "--algo", "ed25519")
         second = self.server()
         backup_dir = os.path.join(h.dir, "backup")
         h.cli("backup", backup_dir)
+        key = os.path.join(backup_dir, "dkim", "example.test", "s1.pem")
+        self.assertEqual(os.stat(key).st_mode & 0o777, 0o600)
+        with open(key, "rb") as a, open(os.path.join(h.dir, "data", "dkim", "example.test",
+                                                     "s1.pem"), "rb") as b:
+            self.assertEqual(a.read(), b.read())
         # Restore into the (not yet existing) data_dir of a new server, and serve from it.
         second.cli("restore", backup_dir)
         second.start()
         for user in USERS[:2]:
             self.assertEqual(len(original[user]), 6)
             self.assertEqual(mailbox(second, user), original[user])
+        self.assertIn("s1", second.cli("dkim", "list").stdout.decode())
         # A second restore over the now non-empty data_dir is refused.
         second.stop()
         result = second.cli("restore", backup_dir, check=False)

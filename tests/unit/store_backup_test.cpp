@@ -200,9 +200,20 @@ TEST_F(StoreBackup, RetriesWhenANamedBodyVanishesAfterTheSnapshot) {
   ASSERT_TRUE(backup);
   EXPECT_EQ(contents(**backup, alice_), contents(*store_, alice_));
 
-  // With a single attempt allowed the same race is an error, never a silent loss.
+  EXPECT_FALSE(report->locked);
+
+  // One free attempt, then the last resort: the second attempt holds the write locks.
   stdfs::remove_all(dest_);
   options.max_attempts = 1;
+  report = backup_data_dir(data_, dest_, options);
+  ASSERT_TRUE(report) << report.error().message;
+  EXPECT_EQ(report->attempts, 2);
+  EXPECT_TRUE(report->locked);
+  EXPECT_TRUE(verify_backup(dest_)->problems.empty());
+
+  // Without the last resort the same race is an error, never a silent loss.
+  stdfs::remove_all(dest_);
+  options.lock_last_resort = false;
   auto failed = backup_data_dir(data_, dest_, options);
   ASSERT_FALSE(failed);
   EXPECT_EQ(failed.error().code, EAGAIN);

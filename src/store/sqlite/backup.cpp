@@ -12,6 +12,7 @@
 #include <cstring>
 #include <ctime>
 #include <map>
+#include <memory>
 
 #include <nlohmann/json.hpp>
 
@@ -168,6 +169,16 @@ Result<int64_t> scalar(Db& db, std::string_view sql) {
   return (*st)->column_int(0);
 }
 
+// A connection to a live database holding its write lock (BEGIN IMMEDIATE; released by
+// closing the connection). In WAL mode readers, the snapshot included, still read.
+Result<std::unique_ptr<Db>> lock_writes(const stdfs::path& path) {
+  auto db = Db::open(path, Db::Mode::read_write_create);
+  if (!db) return db.error();
+  if (auto r = (*db)->exec("PRAGMA busy_timeout = 10000"); !r) return r.error();
+  if (auto r = (*db)->exec("BEGIN IMMEDIATE"); !r) return r.error();
+  return std::move(*db);
+}
+
 struct Fill {
   std::vector<std::string> vanished;  // named by a readable row, gone from the source
   uint64_t quarantined = 0;           // named only by quarantined rows, and gone
@@ -305,6 +316,7 @@ Result<void> write_manifest(const stdfs::path& dest, const stdfs::path& source,
       {"source", stdfs::absolute(source).string()},
       {"method", r.linked ? "link" : "copy"},
       {"attempts", r.attempts},
+      {"locked", r.locked},
       {"seconds", r.seconds},
       {"store",
        {{"schema", r.store_schema},
@@ -345,15 +357,31 @@ Result<BackupReport> backup_data_dir(const stdfs::path& data_dir, const stdfs::p
   Placer placer(options.method);
   BackupReport report;
   std::map<std::string, Wanted> store_wanted, queue_wanted;
-  const int max_attempts = std::max(1, options.max_attempts);
+  const int free_attempts = std::max(1, options.max_attempts);
+  const int max_attempts = free_attempts + (options.lock_last_resort ? 1 : 0);
   for (int attempt = 1;; ++attempt) {
     report.attempts = attempt;
+    const bool locked = attempt > free_attempts;
     // (a)
     if (auto r = place_all(src_blobs, dst_blobs, placer); !r) return r.error();
     if (has_queue) {
       if (auto r = place_all(src_queue, dst_queue, placer); !r) return r.error();
     }
     if (options.before_snapshot) options.before_snapshot(attempt);
+    // The last resort: hold the databases' write locks from before the snapshot until every
+    // body it names is placed. No row can be deleted meanwhile, so no body it names can be
+    // unlinked (fact 3). The server's commits wait (busy timeout) for that long.
+    std::vector<std::unique_ptr<Db>> locks;
+    if (locked) {
+      log::warn("backup.locking", {{"attempt", attempt}});
+      report.locked = true;
+      for (const char* name : {"heron.db", "queue.db"}) {
+        if (std::string_view(name) == "queue.db" && !has_queue) continue;
+        auto lock = lock_writes(data_dir / name);
+        if (!lock) return lock.error();
+        locks.push_back(std::move(*lock));
+      }
+    }
     // (b)
     stdfs::remove(dest / "heron.db", ec);
     stdfs::remove(dest / "queue.db", ec);
@@ -395,6 +423,7 @@ Result<BackupReport> backup_data_dir(const stdfs::path& data_dir, const stdfs::p
       report.queue_schema = static_cast<int>(*schema);
       report.queue_messages = queue_wanted.size();
     }
+    locks.clear();  // rolls back: the server commits again
     if (vanished.empty()) break;
     log::warn("backup.retry",
               {{"attempt", attempt}, {"vanished", vanished.size()}, {"first", vanished.front()}});

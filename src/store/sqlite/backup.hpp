@@ -15,12 +15,16 @@
 // existed when the snapshot was taken (1), and if it already existed during (a) it could not
 // have been unlinked before (b) (3), so (a) got it. Only blobs delivered between (a) and (b)
 // are fetched in (c); one of them may have been expunged and unlinked in between: then the
-// attempt fails and the whole backup is retried from (a) (max_attempts). A backup that returns
-// success therefore holds every body its snapshot names, byte for byte (2); it never silently
-// misses one. Bodies whose rows were already quarantined in the source (file lost before the
-// backup) cannot be copied; they are counted, logged and reported, not fatal.
-// heron.db and queue.db are snapshotted one after the other, not atomically together; they
-// share no rows, so each is consistent on its own.
+// attempt fails and the whole backup is retried from (a) (max_attempts). Under heavy churn
+// (say POP3 clients deleting each message right after it arrives) every attempt may lose that
+// race, so the last resort is an attempt that holds the databases' write locks from before (b)
+// to after (c): no row can then be deleted, so no body the snapshot names can vanish (3). The
+// server's commits wait for that long (its busy timeout is 5 s): about the time the snapshot
+// takes plus placing the bodies delivered during (a). A backup that returns success therefore
+// holds every body its snapshot names, byte for byte (2); it never silently misses one. Bodies
+// whose rows were already quarantined in the source (file lost before the backup) cannot be copied;
+// they are counted, logged and reported, not fatal. heron.db and queue.db are snapshotted one after
+// the other, not atomically together; they share no rows, so each is consistent on its own.
 //
 // Hard links are used when the backup is on the same file system (fast, no extra space, and
 // safe because blobs are immutable); Method::copy forces copies (for a backup directory that
@@ -45,8 +49,9 @@ namespace heron::store::sqlite {
 struct BackupOptions {
   enum class Method { automatic, copy };
   Method method = Method::automatic;  // automatic: hard links where the file system allows
-  int max_attempts = 3;
-  bool write_manifest = true;  // false for a restore, which writes a data directory
+  int max_attempts = 2;               // attempts that never block the server's writes
+  bool lock_last_resort = true;       // then one attempt holding the databases' write locks
+  bool write_manifest = true;         // false for a restore, which writes a data directory
   // Test hooks, called in each attempt around the database snapshot.
   std::function<void(int attempt)> before_snapshot;
   std::function<void(int attempt)> after_snapshot;
@@ -54,6 +59,7 @@ struct BackupOptions {
 
 struct BackupReport {
   int attempts = 0;
+  bool locked = false;  // the last resort was needed: the server's writes waited
   bool linked = false;  // at least one body was hard-linked rather than copied
   int store_schema = 0;
   int queue_schema = 0;  // 0: the data directory had no queue.db
