@@ -202,6 +202,34 @@ Result<Fill> fill(const std::map<std::string, Wanted>& wanted, const BlobFiles& 
   return out;
 }
 
+// Pass (c) for one database of the backup: the bodies its snapshot names, placed.
+struct Snapshot {
+  std::map<std::string, Wanted> wanted;
+  Fill fill;
+  int schema = 0;
+  uint64_t messages = 0;
+};
+
+Result<Snapshot> fill_from_snapshot(const stdfs::path& db_path, std::string_view bodies_sql,
+                                    const BlobFiles& src, const BlobFiles& dst, Placer& placer) {
+  auto db = open_reader(db_path);
+  if (!db) return db.error();
+  Snapshot out;
+  auto wanted = wanted_bodies(**db, bodies_sql);
+  if (!wanted) return wanted.error();
+  out.wanted = std::move(*wanted);
+  auto filled = fill(out.wanted, src, dst, placer);
+  if (!filled) return filled.error();
+  out.fill = std::move(*filled);
+  auto schema = scalar(**db, "PRAGMA user_version");
+  if (!schema) return schema.error();
+  auto messages = scalar(**db, "SELECT count(*) FROM messages");  // both databases have one
+  if (!messages) return messages.error();
+  out.schema = static_cast<int>(*schema);
+  out.messages = static_cast<uint64_t>(*messages);
+  return out;
+}
+
 // Pass (d): removes the files the snapshot does not name; checks the sizes of the others.
 // Returns the bytes kept.
 Result<uint64_t> prune(const std::map<std::string, Wanted>& wanted, const BlobFiles& dst) {
@@ -392,36 +420,22 @@ Result<BackupReport> backup_data_dir(const stdfs::path& data_dir, const stdfs::p
     if (options.after_snapshot) options.after_snapshot(attempt);
     // (c)
     std::vector<std::string> vanished;
-    {
-      auto db = open_reader(dest / "heron.db");
-      if (!db) return db.error();
-      auto wanted = wanted_bodies(**db, kStoreBodies);
-      if (!wanted) return wanted.error();
-      store_wanted = std::move(*wanted);
-      auto filled = fill(store_wanted, src_blobs, dst_blobs, placer);
-      if (!filled) return filled.error();
-      vanished = std::move(filled->vanished);
-      report.quarantined = filled->quarantined;
-      auto schema = scalar(**db, "PRAGMA user_version");
-      auto messages = scalar(**db, "SELECT count(*) FROM messages");
-      if (!schema || !messages) return make_error("reading the store snapshot failed");
-      report.store_schema = static_cast<int>(*schema);
-      report.messages = static_cast<uint64_t>(*messages);
-    }
+    auto store = fill_from_snapshot(dest / "heron.db", kStoreBodies, src_blobs, dst_blobs, placer);
+    if (!store) return store.error();
+    store_wanted = std::move(store->wanted);
+    vanished = std::move(store->fill.vanished);
+    report.quarantined = store->fill.quarantined;
+    report.store_schema = store->schema;
+    report.messages = store->messages;
     if (has_queue) {
-      auto db = open_reader(dest / "queue.db");
-      if (!db) return db.error();
-      auto wanted = wanted_bodies(**db, kQueueBodies);
-      if (!wanted) return wanted.error();
-      queue_wanted = std::move(*wanted);
-      auto filled = fill(queue_wanted, src_queue, dst_queue, placer);
-      if (!filled) return filled.error();
-      vanished.insert(vanished.end(), filled->vanished.begin(), filled->vanished.end());
-      report.quarantined += filled->quarantined;
-      auto schema = scalar(**db, "PRAGMA user_version");
-      if (!schema) return schema.error();
-      report.queue_schema = static_cast<int>(*schema);
-      report.queue_messages = queue_wanted.size();
+      auto queue =
+          fill_from_snapshot(dest / "queue.db", kQueueBodies, src_queue, dst_queue, placer);
+      if (!queue) return queue.error();
+      queue_wanted = std::move(queue->wanted);
+      vanished.insert(vanished.end(), queue->fill.vanished.begin(), queue->fill.vanished.end());
+      report.quarantined += queue->fill.quarantined;
+      report.queue_schema = queue->schema;
+      report.queue_messages = queue->messages;
     }
     locks.clear();  // rolls back: the server commits again
     if (vanished.empty()) break;
