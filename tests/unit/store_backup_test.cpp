@@ -149,6 +149,27 @@ TEST_F(StoreBackup, HoldsEveryMessageQueueAndKeyButNoDeletedOne) {
   EXPECT_EQ(*(*queue)->read_body(queued->front()), "Subject: out\r\n\r\nqueued\r\n");
 }
 
+TEST_F(StoreBackup, VerifyFindsAMissingOrTruncatedBody) {
+  deliver(alice_, body("one"));
+  deliver(alice_, body("two"));
+  BackupOptions copies;  // copies: truncating a hard link would truncate the live body too
+  copies.method = BackupOptions::Method::copy;
+  ASSERT_TRUE(backup_data_dir(data_, dest_, copies));
+  std::vector<stdfs::path> files;
+  for (const auto& e : stdfs::recursive_directory_iterator(dest_ / "blobs")) {
+    if (e.is_regular_file()) files.push_back(e.path());
+  }
+  ASSERT_EQ(files.size(), 2u);
+  stdfs::remove(files[0]);
+  stdfs::resize_file(files[1], 10);
+  auto verified = verify_backup(dest_);
+  ASSERT_TRUE(verified);
+  ASSERT_EQ(verified->problems.size(), 2u);
+  const std::string all = verified->problems[0] + verified->problems[1];
+  EXPECT_NE(all.find("body missing"), std::string::npos);
+  EXPECT_NE(all.find("has 10 bytes"), std::string::npos);
+}
+
 TEST_F(StoreBackup, RefusesANonEmptyDirectory) {
   ASSERT_TRUE(fs::ensure_dir(dest_));
   ASSERT_TRUE(fs::write_durable(dest_ / "x", "x"));
