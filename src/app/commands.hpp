@@ -79,6 +79,12 @@ int dkim_del(const config::Config& c, const std::string& domain, const std::stri
 // Every DNS record to publish for a domain, in zone-file format.
 int dns_records(const config::Config& c, const std::string& domain);
 
+// Backups (app/backup.cpp, store/sqlite/backup.hpp). copy: never hard-link bodies.
+int backup(const config::Config& c, const std::filesystem::path& dir, bool copy);
+int backup_verify(const std::filesystem::path& dir);
+// Restores a backup into the config's data_dir, which must not exist or be empty.
+int restore(const config::Config& c, const std::filesystem::path& dir, bool copy);
+
 // `heron quickstart` (app/quickstart.cpp): writes config_file and a fresh data directory.
 struct QuickstartOptions {
   std::string domain;

@@ -168,6 +168,19 @@ int main(int argc, char** argv) {
       "dns-records", "Print every DNS record to publish for a domain (zone-file format)");
   dns_records->add_option("domain", domain, "The mail domain")->required();
 
+  auto* bak = cli.add_subcommand(
+      "backup", "Back up the data directory into DIR (new or empty) while the server runs");
+  std::string backup_dir;
+  bool backup_copy = false, backup_verify = false;
+  bak->add_option("dir", backup_dir, "Backup directory")->required();
+  bak->add_flag("--copy", backup_copy, "Copy message bodies (default: hard links when possible)");
+  bak->add_flag("--verify", backup_verify,
+                "Only check an existing backup DIR: every body its databases name is there");
+  auto* rst = cli.add_subcommand(
+      "restore", "Restore a backup DIR into data_dir (new or empty); run with heron stopped");
+  rst->add_option("dir", backup_dir, "Backup directory")->required();
+  rst->add_flag("--copy", backup_copy, "Copy message bodies (default: hard links when possible)");
+
   app::QuickstartOptions qs;
   auto* quickstart = cli.add_subcommand(
       "quickstart",
@@ -181,8 +194,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   quickstart->add_option("--listen", qs.listen, "Address every listener binds")
       ->capture_default_str();
-  quickstart->add_option("--port-offset", qs.port_offset,
-                         "Added to every standard port (to stage next to another server)")
+  quickstart
+      ->add_option("--port-offset", qs.port_offset,
+                   "Added to every standard port (to stage next to another server)")
       ->capture_default_str()
       ->check(CLI::Range(0, 40000));
   quickstart->add_option("--user", qs.user, "User the server runs as ([server] user; \"\": none)")
@@ -196,6 +210,7 @@ int main(int argc, char** argv) {
 
   if (serve->parsed() && demo) return app::serve_demo(demo_dir);
   if (quickstart->parsed()) return app::quickstart(qs, config_path);
+  if (bak->parsed() && backup_verify) return app::backup_verify(backup_dir);
 
   auto loaded = config::load(config_path);
   if (!loaded) {
@@ -238,5 +253,7 @@ int main(int argc, char** argv) {
   if (dkim_list->parsed()) return app::dkim_list(config, domain);
   if (dkim_del->parsed()) return app::dkim_del(config, domain, selector);
   if (dns_records->parsed()) return app::dns_records(config, domain);
+  if (bak->parsed()) return app::backup(config, backup_dir, backup_copy);
+  if (rst->parsed()) return app::restore(config, backup_dir, backup_copy);
   return 1;
 }

@@ -5,9 +5,13 @@
 // Migrations form an ordered list; migration N takes the schema from version N-1 to N. Every
 // pending migration runs inside ONE exclusive transaction together with the user_version
 // bump, so a crash mid-migration leaves the old version intact and the next start retries.
-// A database newer than the list knows is refused rather than guessed at.
-// Thread: the caller's, on the writer connection, before any other use. Failure: an Error,
-// and the database is left at its previous version.
+// A database newer than the list knows is refused rather than guessed at. Before migrating a
+// database from an older version (from > 0; a new one needs no copy), it is copied with the
+// online backup API to <file>.pre-v<from>-<UTC time> (snapshot.hpp; fsynced) and
+// <scope>.migrate.backup is logged with the path; if the copy fails, nothing is migrated.
+// Thread: the caller's, on the writer connection (WAL mode, so the copy can be read through a
+// second connection while this one holds the write lock), before any other use.
+// Failure: an Error, and the database is left at its previous version.
 
 #include <string_view>
 #include <vector>
