@@ -5,20 +5,12 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "support/config_error.hpp"
 
 namespace heron::config {
 namespace {
 
 using namespace std::chrono_literals;
-
-std::string error_of(std::string_view text) {
-  auto r = parse(text, "heron.toml");
-  if (r) {
-    ADD_FAILURE() << "parsed, expected an error:\n" << text;
-    return {};
-  }
-  return r.error().message;
-}
 
 TEST(ConfigImap, DefaultsFollowRfc9051) {
   auto r = parse("", "heron.toml");

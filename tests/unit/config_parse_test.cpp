@@ -5,6 +5,7 @@
 #include <string>
 
 #include "config/config.hpp"
+#include "support/config_error.hpp"
 
 namespace heron::config {
 namespace {
@@ -56,15 +57,6 @@ format = "text"
 )";
 
 // The error message for text, or a failure if it parses.
-std::string error_of(std::string_view text) {
-  auto r = parse(text, "heron.toml");
-  if (r) {
-    ADD_FAILURE() << "parsed, expected an error:\n" << text;
-    return {};
-  }
-  return r.error().message;
-}
-
 const std::string kCert = "[tls]\ncert_file = \"c.pem\"\nkey_file = \"k.pem\"\n";
 
 TEST(ConfigParse, FullExample) {
