@@ -24,19 +24,24 @@ Listener::Listener(asio::io_context& io, std::string name, tcp::endpoint endpoin
       handler_(std::move(handler)),
       acceptor_(io) {}
 
-Result<void> Listener::open() {
+Result<void> listen_on(tcp::acceptor& acceptor, const tcp::endpoint& endpoint,
+                       const std::string& what) {
   error_code ec;
-  acceptor_.open(endpoint_.protocol(), ec);
-  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec && endpoint_.address().is_v6()) acceptor_.set_option(asio::ip::v6_only(true), ec);
-  if (!ec) acceptor_.bind(endpoint_, ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+  acceptor.open(endpoint.protocol(), ec);
+  if (!ec) acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec && endpoint.address().is_v6()) acceptor.set_option(asio::ip::v6_only(true), ec);
+  if (!ec) acceptor.bind(endpoint, ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
   if (ec) {
-    return make_error("listener " + name_ + " on " + endpoint_.address().to_string() + ":" +
-                          std::to_string(endpoint_.port()) + ": " + ec.message(),
+    return make_error(what + " on " + endpoint.address().to_string() + ":" +
+                          std::to_string(endpoint.port()) + ": " + ec.message(),
                       ec.value());
   }
   return {};
+}
+
+Result<void> Listener::open() {
+  return listen_on(acceptor_, endpoint_, "listener " + name_);
 }
 
 void Listener::start() {

@@ -22,6 +22,11 @@
 
 namespace heron::net {
 
+// Opens `acceptor` on `endpoint` (address reuse, IPv6-only for v6 addresses), bound and
+// listening; the error names `what` and the endpoint.
+Result<void> listen_on(tcp::acceptor& acceptor, const tcp::endpoint& endpoint,
+                       const std::string& what);
+
 using SessionHandler = std::function<asio::awaitable<void>(Stream stream)>;
 
 class Listener {

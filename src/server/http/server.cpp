@@ -16,6 +16,7 @@
 
 #include "base/log.hpp"
 #include "base/metrics.hpp"
+#include "net/listener.hpp"
 
 namespace heron::server::http {
 
@@ -35,17 +36,9 @@ Server::Server(asio::io_context& io, Settings settings, net::BlockingPool& block
 
 Result<void> Server::open() {
   error_code ec;
-  tcp::endpoint endpoint(asio::ip::make_address(settings_.address, ec), settings_.port);
-  if (!ec) acceptor_.open(endpoint.protocol(), ec);
-  if (!ec) acceptor_.set_option(tcp::acceptor::reuse_address(true), ec);
-  if (!ec) acceptor_.bind(endpoint, ec);
-  if (!ec) acceptor_.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    return make_error("http listener on " + settings_.address + ":" +
-                          std::to_string(settings_.port) + ": " + ec.message(),
-                      ec.value());
-  }
-  return {};
+  const auto address = asio::ip::make_address(settings_.address, ec);
+  if (ec) return make_error("http listener address " + settings_.address + ": " + ec.message());
+  return net::listen_on(acceptor_, tcp::endpoint(address, settings_.port), "http listener");
 }
 
 void Server::start() {
