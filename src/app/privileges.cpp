@@ -1,8 +1,8 @@
 #include "app/privileges.hpp"
 
 #include <grp.h>
-#include <sys/stat.h>
 #include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -80,9 +80,9 @@ Result<void> leave_root(const config::Config& config) {
   // Files the store and the queue created while we were root become the user's.
   if (auto r = own_data_dir(config); !r) return r;
   if (auto r = drop_privileges(*id); !r) return r;
-  log::info("server.privileges.dropped",
-            {{"user", id->user}, {"uid", static_cast<int64_t>(id->uid)},
-             {"gid", static_cast<int64_t>(id->gid)}});
+  log::info("server.privileges.dropped", {{"user", id->user},
+                                          {"uid", static_cast<int64_t>(id->uid)},
+                                          {"gid", static_cast<int64_t>(id->gid)}});
   return {};
 }
 
@@ -95,7 +95,7 @@ Result<void> own_data_dir(const config::Config& config) {
   if (ec) return make_error("creating " + config.data_dir.string() + ": " + ec.message());
   int64_t changed = 0;
   auto claim = [&](const stdfs::path& path) -> Result<void> {
-    struct stat st{};
+    struct stat st {};
     if (::lstat(path.c_str(), &st) != 0) return errno_error("stat " + path.string());
     if (st.st_uid == id->uid && st.st_gid == id->gid) return {};
     ++changed;

@@ -68,13 +68,11 @@ void print_next_steps(const QuickstartOptions& o, const config::Config& c, bool 
                       const stdfs::path& key_dir) {
   const std::string config_file = c.source.string();
   std::cout << "Heron is set up for " << domain << " on " << c.hostname << ".\n\n"
-            << "  config       " << config_file << (wrote_config ? "" : " (kept as it was)")
-            << "\n"
+            << "  config       " << config_file << (wrote_config ? "" : " (kept as it was)") << "\n"
             << "  data         " << c.data_dir.string() << "\n"
             << "  admin        " << o.admin << "@" << domain << "  password " << password
             << "  (shown once; change it with `heron user passwd`)\n"
-            << "  DKIM keys    rsa1 (RSA 2048) and ed1 (Ed25519) in " << key_dir.string()
-            << "\n\n"
+            << "  DKIM keys    rsa1 (RSA 2048) and ed1 (Ed25519) in " << key_dir.string() << "\n\n"
             << "Next steps:\n"
             << "1. Publish the DNS records below (`heron -c " << config_file << " dns-records "
             << domain << "` prints them again).\n"
@@ -135,7 +133,8 @@ int quickstart(const QuickstartOptions& o, const stdfs::path& config_file) {
     if (o.hostname.empty()) return fail("--hostname is required for a new config", 2);
     const stdfs::path data_dir = stdfs::absolute(o.data_dir);
     if (non_empty_dir(data_dir)) {
-      return fail(data_dir.string() + " is not empty; quickstart never overwrites (use --data-dir)");
+      return fail(data_dir.string() +
+                  " is not empty; quickstart never overwrites (use --data-dir)");
     }
     c = new_config(o, hostname, config_path, data_dir);
   }
@@ -170,8 +169,7 @@ int quickstart(const QuickstartOptions& o, const stdfs::path& config_file) {
     // RFC 2142: postmaster (DMARC reports are sent there too) and abuse reach the admin.
     for (const char* role : {"postmaster", "abuse"}) {
       if (o.admin == role) continue;
-      if (auto r = store->add_alias(std::string(role) + "@" + domain, o.admin + "@" + domain);
-          !r) {
+      if (auto r = store->add_alias(std::string(role) + "@" + domain, o.admin + "@" + domain); !r) {
         return fail(r.error().message);
       }
     }

@@ -31,8 +31,8 @@
 #include <boost/asio/thread_pool.hpp>
 
 #include "app/commands.hpp"
-#include "app/privileges.hpp"
 #include "app/ops.hpp"
+#include "app/privileges.hpp"
 #include "base/log.hpp"
 #include "base/metrics.hpp"
 #include "delivery/remote/loop.hpp"

@@ -27,8 +27,8 @@ struct Field {
   Field(std::string_view k, const std::string& v) : key(k), value(v) {}
   Field(std::string_view k, const char* v) : key(k), value(v ? v : "") {}
   template <class N>
-    requires std::is_arithmetic_v<N>
-  Field(std::string_view k, N v) : key(k), value(std::to_string(v)) {}
+  requires std::is_arithmetic_v<N> Field(std::string_view k, N v)
+      : key(k), value(std::to_string(v)) {}
   Field(std::string_view k, bool v) : key(k), value(v ? "true" : "false") {}
 
   std::string_view key;

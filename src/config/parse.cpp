@@ -522,11 +522,11 @@ class Walker {
     constexpr std::string_view expected = "a user or group name";
     const auto* s = string_at(node, path, expected);
     if (s == nullptr) return;
-    const bool ok = !s->empty() && s->size() <= 32 && s->front() != '-' &&
-                    std::all_of(s->begin(), s->end(), [](char c) {
-                      return std::isalnum(static_cast<unsigned char>(c)) || c == '.' ||
-                             c == '_' || c == '-';
-                    });
+    const bool ok =
+        !s->empty() && s->size() <= 32 && s->front() != '-' &&
+        std::all_of(s->begin(), s->end(), [](char c) {
+          return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
+        });
     if (!ok) return diag_.expected(node, path, expected);
     out = *s;
   }

@@ -116,7 +116,7 @@ Result<KeyInfo> Keyring::generate(std::string_view domain, std::string_view sele
   if (!checked) return checked.error();
   if (!valid_selector(selector)) {
     return make_error("not a selector (labels of letters, digits and hyphens): " +
-                 std::string(selector));
+                      std::string(selector));
   }
   const std::string sel = str::to_lower(selector);
   const stdfs::path dir = dir_ / *checked;
@@ -124,7 +124,7 @@ Result<KeyInfo> Keyring::generate(std::string_view domain, std::string_view sele
   std::error_code ec;
   if (stdfs::exists(path, ec)) {
     return make_error("a key with selector " + sel + " already exists for " + *checked + ": " +
-                 path.string());
+                      path.string());
   }
   if (auto r = fs::ensure_dir(dir); !r) return r.error();
   auto key = generate_key(type, rsa_bits);

@@ -5,12 +5,11 @@
 // One Session per connection drives the sans-I/O proto/pop3 machine over a net::Stream: the
 // machine decides the protocol; the session does I/O, logins (throttled per IP by the shared
 // net::LoginThrottle), the maildrop lock, and store reads and removals. Store calls and
-// password checks are blocking, so they run on the shared blocking pool (net/blocking.hpp) and never on
-// the event loop. Shares nothing with server/imap or server/smtp except through store/, net/
-// and base/ (DESIGN.md).
-// Thread: each session on its connection's strand; blocking work on the pool. Failure: each
-// session's root catches everything, logs pop3.session.error, and closes that one
-// connection; its maildrop lock is released and nothing it marked is removed.
+// password checks are blocking, so they run on the shared blocking pool (net/blocking.hpp) and
+// never on the event loop. Shares nothing with server/imap or server/smtp except through store/,
+// net/ and base/ (DESIGN.md). Thread: each session on its connection's strand; blocking work on the
+// pool. Failure: each session's root catches everything, logs pop3.session.error, and closes that
+// one connection; its maildrop lock is released and nothing it marked is removed.
 
 #include <chrono>
 #include <memory>
