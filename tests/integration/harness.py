@@ -38,6 +38,50 @@ def free_port(address="127.0.0.1"):
             return port
 
 
+def common_port(addresses):
+    """A TCP port free on every one of `addresses` (loopback, 127.0.0.x) a moment ago: servers
+    on several test addresses that must share one port (MX delivery always uses port 25's
+    stand-in)."""
+    for _ in range(100):
+        with socket.socket() as s:
+            s.bind((addresses[0], 0))
+            port = s.getsockname()[1]
+        ok = True
+        for address in addresses:
+            with socket.socket() as t:
+                try:
+                    t.bind((address, port))
+                except OSError:
+                    ok = False
+                    break
+        if ok:
+            return port
+    raise RuntimeError("no common free port")
+
+
+def stop_process(proc, timeout=15):
+    """SIGTERM (Heron drains gracefully), then SIGKILL if it has not exited after `timeout`."""
+    if proc is None or proc.poll() is not None:
+        return
+    proc.send_signal(signal.SIGTERM)
+    try:
+        proc.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def wait_for(predicate, timeout=20, what="condition"):
+    """Polls predicate() until it returns something true, and returns that."""
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(0.1)
+    raise AssertionError("timed out waiting for " + what)
+
+
 def toml_value(value):
     if isinstance(value, (list, tuple)):
         return "[" + ", ".join(toml_value(v) for v in value) + "]"
@@ -212,13 +256,7 @@ class Heron:
         raise AssertionError("heron did not become ready:\n" + self.log_tail())
 
     def stop(self):
-        if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        stop_process(self.proc)
         self.proc = None
 
     def kill9(self):

@@ -30,28 +30,10 @@ except ImportError:  # a non-Debian python3 (pyenv) running ctest: use Debian's 
     import dkim
 
 from dns_server import DnsServer, Zone, reverse_zone
-from harness import Heron
+from harness import Heron, common_port, wait_for
 
 ADDRESSES = ["127.0.0.%d" % i for i in range(2, 6)]
 
-
-def common_port():
-    """A TCP port free on every test address."""
-    for _ in range(100):
-        with socket.socket() as s:
-            s.bind(("127.0.0.2", 0))
-            port = s.getsockname()[1]
-        ok = True
-        for address in ADDRESSES:
-            with socket.socket() as t:
-                try:
-                    t.bind((address, port))
-                except OSError:
-                    ok = False
-                    break
-        if ok:
-            return port
-    raise RuntimeError("no common free port")
 
 
 def zone_from_records(origin, text):
@@ -74,20 +56,11 @@ def zone_from_records(origin, text):
     return zone, records
 
 
-def wait_for(predicate, timeout=20, what="condition"):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting for " + what)
-
 
 class MailauthTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.port = common_port()
+        cls.port = common_port(ADDRESSES)
         queue = {"smtp_port": cls.port, "retry_intervals": ["1s"], "connect_timeout": "5s"}
         # The DNS server's port is fixed before the Herons are configured; zones come later.
         cls.dns = DnsServer([])

@@ -27,29 +27,11 @@ import time
 import unittest
 
 from dns_server import DnsServer, Zone
-from harness import Heron
+from harness import Heron, common_port, wait_for
 from smtp_sink import SmtpSink
 
 ADDRESSES = ["127.0.0.%d" % i for i in range(2, 13)]
 
-
-def common_port():
-    """A TCP port free on every test address."""
-    for _ in range(100):
-        with socket.socket() as s:
-            s.bind(("127.0.0.2", 0))
-            port = s.getsockname()[1]
-        ok = True
-        for address in ADDRESSES:
-            with socket.socket() as t:
-                try:
-                    t.bind((address, port))
-                except OSError:
-                    ok = False
-                    break
-        if ok:
-            return port
-    raise RuntimeError("no common free port")
 
 
 def zones():
@@ -68,20 +50,11 @@ def zones():
     return [a, b, pref, fallback, retry, slow, null, bare, limit, badtls]
 
 
-def wait_for(predicate, timeout=20, what="condition"):
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError("timed out waiting for " + what)
-
 
 class OutboundTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.port = common_port()
+        cls.port = common_port(ADDRESSES)
         cls.dns = DnsServer(zones())
         cls.dns.start()
         queue = {"smtp_port": cls.port, "retry_intervals": ["1s"], "delay_warning": "2s",
@@ -346,7 +319,7 @@ class TlsFallbackOffTest(unittest.TestCase):
     """[queue] plaintext_fallback = false: a failed handshake defers, nothing goes in clear."""
 
     def test_failed_handshake_defers(self):
-        port = common_port()
+        port = common_port(ADDRESSES)
         dns = DnsServer([Zone("badtls.test").add("@", "MX", "10 mx").add("mx", "A", "127.0.0.11")])
         dns.start()
         sink = SmtpSink("127.0.0.11", port, broken_tls=True).start()

@@ -21,7 +21,7 @@ import tempfile
 import time
 import unittest
 
-from harness import HERON_BIN, free_port
+from harness import HERON_BIN, free_port, stop_process
 
 ROOT = os.geteuid() == 0
 TOOLS = all(shutil.which(t) for t in ("dpkg", "cpack", "setpriv"))
@@ -171,13 +171,8 @@ class PackageTest(unittest.TestCase):
     def stop_server(self):
         if SYSTEMD:
             run("systemctl", "stop", "heron.service", check=False)
-        elif self.proc is not None and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGTERM)
-            try:
-                self.proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait()
+        else:
+            stop_process(self.proc)
 
     def log_text(self):
         if SYSTEMD:
