@@ -25,6 +25,31 @@ Result<void> change_owner(const stdfs::path& path, uid_t uid, gid_t gid) {
   return {};
 }
 
+// Gives `dir`, and everything in it not already theirs, to the identity's user and group, so
+// that what the store and the queue created while we were root stays writable after the drop.
+Result<void> own_tree(const stdfs::path& dir, const Identity& id) {
+  std::error_code ec;
+  int64_t changed = 0;
+  auto claim = [&](const stdfs::path& path) -> Result<void> {
+    struct stat st {};
+    if (::lstat(path.c_str(), &st) != 0) return errno_error("stat " + path.string());
+    if (st.st_uid == id.uid && st.st_gid == id.gid) return {};
+    ++changed;
+    return change_owner(path, id.uid, id.gid);
+  };
+  if (auto r = claim(dir); !r) return r;
+  for (auto it = stdfs::recursive_directory_iterator(dir, ec);
+       !ec && it != stdfs::recursive_directory_iterator(); it.increment(ec)) {
+    if (auto r = claim(it->path()); !r) return r;
+  }
+  if (ec) return make_error("walking " + dir.string() + ": " + ec.message());
+  if (changed > 0) {
+    log::info("server.data_dir.owned",
+              {{"user", id.user}, {"path", dir.string()}, {"changed", changed}});
+  }
+  return {};
+}
+
 }  // namespace
 
 Result<Identity> lookup_identity(const std::string& user, const std::string& group) {
@@ -77,40 +102,11 @@ Result<void> leave_root(const config::Config& config) {
   }
   auto id = lookup_identity(config.server.user, config.server.group);
   if (!id) return id.error();
-  // Files the store and the queue created while we were root become the user's.
-  if (auto r = own_data_dir(config); !r) return r;
+  if (auto r = own_tree(config.data_dir, *id); !r) return r;
   if (auto r = drop_privileges(*id); !r) return r;
   log::info("server.privileges.dropped", {{"user", id->user},
                                           {"uid", static_cast<int64_t>(id->uid)},
                                           {"gid", static_cast<int64_t>(id->gid)}});
-  return {};
-}
-
-Result<void> own_data_dir(const config::Config& config) {
-  if (::geteuid() != 0 || config.server.user.empty()) return {};
-  auto id = lookup_identity(config.server.user, config.server.group);
-  if (!id) return id.error();
-  std::error_code ec;
-  stdfs::create_directories(config.data_dir, ec);
-  if (ec) return make_error("creating " + config.data_dir.string() + ": " + ec.message());
-  int64_t changed = 0;
-  auto claim = [&](const stdfs::path& path) -> Result<void> {
-    struct stat st {};
-    if (::lstat(path.c_str(), &st) != 0) return errno_error("stat " + path.string());
-    if (st.st_uid == id->uid && st.st_gid == id->gid) return {};
-    ++changed;
-    return change_owner(path, id->uid, id->gid);
-  };
-  if (auto r = claim(config.data_dir); !r) return r;
-  for (auto it = stdfs::recursive_directory_iterator(config.data_dir, ec);
-       !ec && it != stdfs::recursive_directory_iterator(); it.increment(ec)) {
-    if (auto r = claim(it->path()); !r) return r;
-  }
-  if (ec) return make_error("walking " + config.data_dir.string() + ": " + ec.message());
-  if (changed > 0) {
-    log::info("server.data_dir.owned",
-              {{"user", id->user}, {"path", config.data_dir.string()}, {"changed", changed}});
-  }
   return {};
 }
 
@@ -121,7 +117,7 @@ Result<void> hand_over(const config::Config& config, const stdfs::path& config_f
     log::warn("quickstart.user_missing", {{"user", config.server.user}});
     return {};  // the package creates the user; serve refuses to start until it exists
   }
-  if (auto r = own_data_dir(config); !r) return r;
+  if (auto r = own_tree(config.data_dir, *id); !r) return r;
   // SIGHUP re-reads these after the drop: the certificate is public, the key and the config
   // (which may hold a relay password) are for root and the group only.
   if (!config.tls.cert_file.empty() && ::chmod(config.tls.cert_file.c_str(), 0644) != 0) {

@@ -33,13 +33,9 @@ Result<Identity> lookup_identity(const std::string& user, const std::string& gro
 Result<void> drop_privileges(const Identity& identity);
 
 // Called by serve once everything privileged is done. Not root: nothing to do. Root with a
-// [server] user: own_data_dir, then drop to it. Root without: an error unless run_as_root.
+// [server] user: give it data_dir and what is in it (files made while root), then drop to it. Root
+// without: an error unless run_as_root.
 Result<void> leave_root(const config::Config& config);
-
-// As root with a [server] user: creates data_dir if missing and gives it, and everything in
-// it not already theirs, to the user and group, so that the store the server opens as root
-// before dropping stays writable afterwards (leave_root calls it). Otherwise nothing.
-Result<void> own_data_dir(const config::Config& config);
 
 // As root with a [server] user that exists: data_dir (recursively) becomes the user's; the
 // TLS key and the config file become root:group, mode 0640. Otherwise nothing.
