@@ -35,8 +35,8 @@ HERON_BIN = os.environ.setdefault("HERON_BIN", os.path.join(REPO, "build", "rele
 
 import postfix_server  # noqa: E402
 from dns_server import DnsServer, Zone  # noqa: E402
-from harness import Heron  # noqa: E402
-from test_outbound import common_port  # noqa: E402
+from harness import Heron, common_port  # noqa: E402
+from test_outbound import ADDRESSES  # noqa: E402
 
 COUNT = int(os.environ.get("BENCH_RELAY_COUNT", "2000"))
 CONCURRENCY = int(os.environ.get("BENCH_RELAY_CONCURRENCY", "20"))
@@ -154,7 +154,7 @@ def main():
     if not os.path.exists(HERON_BIN):
         log(f"no heron binary at {HERON_BIN}")
         return 2
-    port = common_port()
+    port = common_port(ADDRESSES)
     sink = subprocess.Popen([SMTP_SINK, "-u", "nobody", f"127.0.0.5:{port}", "1000"],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     dns = DnsServer([Zone("sink.test").add("@", "MX", "10 mx").add("mx", "A", "127.0.0.5")])

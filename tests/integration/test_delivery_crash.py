@@ -13,9 +13,9 @@ import time
 import unittest
 
 from dns_server import DnsServer, Zone
-from harness import Heron
 from smtp_sink import SmtpSink
-from test_outbound import common_port, wait_for
+from harness import Heron, common_port, wait_for
+from test_outbound import ADDRESSES
 
 
 class DeliveryCrashTest(unittest.TestCase):
@@ -29,7 +29,7 @@ class DeliveryCrashTest(unittest.TestCase):
         cls.dns.cleanup()
 
     def setUp(self):
-        self.port = common_port()
+        self.port = common_port(ADDRESSES)
         self.h = Heron(hostname="mx.a.test", address="127.0.0.2", smtp_port=self.port,
                        dns=self.dns.heron_config(),
                        sections={"queue": {"smtp_port": self.port, "retry_intervals": ["1s"],

@@ -15,15 +15,15 @@ import unittest
 
 import postfix_server
 from dns_server import DnsServer, Zone
-from harness import Heron
-from test_outbound import common_port, wait_for
+from harness import Heron, common_port, wait_for
+from test_outbound import ADDRESSES
 
 
 @unittest.skipUnless(postfix_server.available(), "needs root and Debian's postfix")
 class PostfixPeerTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.port = common_port()
+        cls.port = common_port(ADDRESSES)
         cls.dns = DnsServer([
             Zone("a.test").add("@", "MX", "10 mx").add("mx", "A", "127.0.0.2"),
             Zone("c.test").add("@", "MX", "10 mx").add("mx", "A", "127.0.0.4"),

@@ -14,15 +14,15 @@ import subprocess
 import time
 import unittest
 
-from harness import Heron
 from smtp_sink import SmtpSink
-from test_outbound import common_port, wait_for
+from harness import Heron, common_port, wait_for
+from test_outbound import ADDRESSES
 
 
 class SmarthostTest(unittest.TestCase):
     @classmethod
     def setUpClass(cls):
-        cls.port = common_port()
+        cls.port = common_port(ADDRESSES)
         cls.h = Heron(hostname="mx.a.test", address="127.0.0.2", tls=True)
         cert, key = cls.h.cert, cls.h.key
         cls.main = SmtpSink("127.0.0.5", cls.port, users={"relayuser": "s3cret"},
